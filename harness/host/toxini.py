@@ -1,0 +1,87 @@
+"""Reads tox.ini: the environments of the matrix, their interpreters and pins (host side, Python >= 3.10)."""
+from __future__ import annotations
+
+import configparser
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.host.errors import UserError
+
+ROOT = Path(__file__).resolve().parents[2]
+TOX_INI = ROOT / "tox.ini"
+_MINOR = re.compile(r"^tf(\d)(\d+)$")
+
+
+@dataclass(frozen=True)
+class TfEnv:
+    """One TensorFlow environment of tox.ini."""
+
+    name: str
+    minor: str
+    base_python: tuple[str, ...]
+    deps: tuple[str, ...]
+    set_env: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def package(self) -> str:
+        """The TensorFlow distribution this environment installs."""
+        for dep in self.deps:
+            name = re.split(r"[=<>!~ ]", dep, maxsplit=1)[0]
+            if name in ("tensorflow", "tensorflow-cpu"):
+                return name
+        raise UserError(f"tox.ini: [testenv:{self.name}] installs no tensorflow package")
+
+
+def _lines(value: str) -> list[str]:
+    return [ln.strip() for ln in value.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+
+
+def minor_of(env_name: str) -> str | None:
+    """'tf115' -> '1.15'; None for environments that are not TensorFlow releases."""
+    m = _MINOR.match(env_name)
+    return f"{m.group(1)}.{m.group(2)}" if m else None
+
+
+def read(path: Path = TOX_INI) -> list[TfEnv]:
+    """The TensorFlow environments of tox.ini, in env_list order."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            parser.read_file(fh)
+    except (OSError, configparser.Error) as exc:
+        raise UserError(f"{path}: cannot read tox.ini ({exc})") from None
+    envs = []
+    for name in _lines(parser.get("tox", "env_list", fallback="")):
+        minor = minor_of(name)
+        if minor is None:
+            continue
+        section = f"testenv:{name}"
+        if not parser.has_section(section):
+            raise UserError(f"{path}: env_list names {name} but there is no [{section}]")
+        sec = parser[section]
+        base = tuple(p.strip() for p in sec.get("base_python", "").split(",") if p.strip())
+        set_env = {}
+        for line in _lines(sec.get("set_env", "")):
+            if "=" in line and not line.startswith("{"):
+                key, _, val = line.partition("=")
+                set_env[key.strip()] = val.strip()
+        envs.append(TfEnv(name, minor, base, tuple(_lines(sec.get("deps", ""))), set_env))
+    return envs
+
+
+def by_name(path: Path = TOX_INI) -> dict[str, TfEnv]:
+    """The TensorFlow environments of tox.ini keyed by name."""
+    return {env.name: env for env in read(path)}
+
+
+def base_pythons(path: Path = TOX_INI) -> dict[str, tuple[str, ...]]:
+    """Every environment's base_python list (TensorFlow ones and the report), keyed by name."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path, encoding="utf-8")
+    out = {}
+    for section in parser.sections():
+        if section.startswith("testenv:") and "base_python" in parser[section]:
+            raw = parser[section]["base_python"]
+            out[section.split(":", 1)[1]] = tuple(p.strip() for p in raw.split(",") if p.strip())
+    return out

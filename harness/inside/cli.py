@@ -1,0 +1,131 @@
+"""`python -m harness run`: the runner inside one TensorFlow environment.
+
+Inside rules: Python 3.6+, standard library only here (TensorFlow is imported by the worker only),
+no imports from harness.host.
+"""
+import argparse
+import datetime
+import os
+import sys
+import time
+
+import harness
+from harness.inside import cases as caselib
+from harness.inside import envinfo, rawfile, supervisor
+from harness.schema import CRASH, ERROR, TIMEOUT
+
+DEFAULT_TIMEOUT = 600.0
+FAILED_CELL = (ERROR, CRASH, TIMEOUT)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m harness run",
+                                description="Run every case x variant in this TensorFlow environment.")
+    p.add_argument("--cases", default="cases", help="directory of case files (default: cases)")
+    p.add_argument("--case", action="append", nargs="+", default=[], metavar="NAME",
+                   help="run only these cases (repeatable)")
+    p.add_argument("--out", default=os.path.join("results", "raw"),
+                   help="directory for this environment's raw JSON (default: results/raw)")
+    p.add_argument("--all-variants", action="store_true",
+                   help="the full product of every case's variant axes, not just one-axis changes")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                   help="seconds one cell may take before it is stopped (default: %(default)g)")
+    p.add_argument("--env-name", default=None,
+                   help="name of the result file (default: tox's environment name, else tf-VERSION)")
+    return p.parse_args(argv)
+
+
+def _now():
+    return datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z"
+
+
+def _say(text):
+    sys.stderr.write("harness: " + text + "\n")
+    sys.stderr.flush()
+
+
+def plan(specs, all_variants):
+    """The cells to run, in case order, each with a stable index."""
+    cells = []
+    for spec in specs:
+        for variant in spec.variants(all_variants):
+            cells.append({"index": len(cells), "case": spec.name, "path": os.path.abspath(spec.path),
+                          "mode": spec.mode, "variant": [list(pair) for pair in variant],
+                          "variant_label": caselib.variant_label(variant)})
+    return cells
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    names = [n for group in args.case for n in group]
+    specs, problems = caselib.discover(args.cases, names)
+    for problem in problems:
+        _say(problem)
+    broken = [s for s in specs if s.problem]
+    runnable = [s for s in specs if not s.problem]
+    for spec in broken:
+        _say(spec.problem)
+    if not specs:
+        return 2
+
+    env = envinfo.collect()
+    env_name = (args.env_name or os.environ.get("TOX_ENV_NAME")
+                or "tf-" + env["packages"].get(env["tf_package"], "unknown"))
+    out_path = os.path.join(args.out, env_name + ".json")
+    log_path = os.path.join(args.out, env_name + ".log")
+    if not os.path.isdir(args.out):
+        os.makedirs(args.out)
+    if os.path.exists(log_path):
+        os.unlink(log_path)
+    doc = rawfile.new(env_name, env, {
+        "harness_version": harness.__version__, "argv": ["run"] + list(argv or sys.argv[1:]),
+        "cases_dir": os.path.abspath(args.cases), "timeout": args.timeout,
+        "all_variants": args.all_variants, "started": _now()})
+    doc["problems"] = problems
+    for spec in broken:
+        doc["cells"].append({"case": spec.name, "case_file": spec.path, "variant": [],
+                             "variant_label": "", "status": ERROR, "detail": spec.problem,
+                             "pairs": [], "duration": 0.0})
+    rawfile.write(out_path, doc)
+
+    t0 = time.time()
+    by_mode = {}
+    for cell in plan(runnable, args.all_variants):
+        by_mode.setdefault(cell["mode"], []).append(cell)
+
+    def on_hello(msg):
+        env.update({"tf_version": msg.get("tf_version", ""),
+                    "tf_git_version": msg.get("tf_git_version", "")})
+        rawfile.write(out_path, doc)
+
+    def on_result(cell, result):
+        record = {"case": cell["case"], "case_file": os.path.relpath(cell["path"]),
+                  "variant": cell["variant"], "variant_label": cell["variant_label"]}
+        record.update(result)
+        doc["cells"].append(record)
+        rawfile.write(out_path, doc)
+        status = result["status"]
+        if status == "ok":
+            counts = {}
+            for pair in result["pairs"]:
+                counts[pair["status"]] = counts.get(pair["status"], 0) + 1
+            status = " ".join("{}={}".format(k, v) for k, v in sorted(counts.items()))
+        _say("{} {} [{}] {} ({:.1f}s)".format(env_name, cell["case"], cell["variant_label"], status,
+                                              result.get("duration", 0.0)))
+        if result["status"] in FAILED_CELL:
+            _say("{} {} [{}]: {}".format(env_name, cell["case"], cell["variant_label"],
+                                         result["detail"]))
+
+    workers = 0
+    for mode, cells in by_mode.items():
+        workers += supervisor.run_cells(cells, mode, args.timeout, log_path, on_hello, on_result)
+    doc["complete"] = True
+    doc["run"].update({"finished": _now(), "duration": round(time.time() - t0, 3),
+                       "workers": workers})
+    rawfile.write(out_path, doc)
+    _say("wrote {} ({} cells, {} worker{})".format(out_path, len(doc["cells"]), workers,
+                                                   "" if workers == 1 else "s"))
+    failed = [c for c in doc["cells"] if c["status"] in FAILED_CELL]
+    if not runnable:
+        return 2
+    return 1 if failed or problems else 0

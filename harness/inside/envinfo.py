@@ -1,0 +1,60 @@
+"""Facts about the environment a run happens in, gathered without importing TensorFlow.
+
+Inside rules: Python 3.6+, standard library only, no imports from harness.host.
+"""
+import os
+import platform
+import re
+import sys
+
+_DIST = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)\.(dist-info|egg-info)$")
+
+
+def packages():
+    """Installed distributions of this interpreter's sys.path: {normalised name: version}."""
+    found = {}
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry):
+            continue
+        try:
+            names = os.listdir(entry)
+        except OSError:
+            continue
+        for fname in names:
+            m = _DIST.match(fname)
+            if m:
+                name = re.sub(r"[-_.]+", "-", m.group("name")).lower()
+                found.setdefault(name, m.group("version"))
+    return dict(sorted(found.items()))
+
+
+def cpu():
+    """The CPU model name, from /proc/cpuinfo where there is one."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def collect():
+    """Plain facts as a dict; the host interprets them."""
+    pkgs = packages()
+    return {
+        "python_version": platform.python_version(),
+        "python_implementation": platform.python_implementation(),
+        "executable": sys.executable,
+        "platform": platform.platform(),
+        "os": "{} {}".format(platform.system(), platform.release()),
+        "machine": platform.machine(),
+        "cpu": cpu(),
+        "cpu_count": os.cpu_count(),
+        "numpy_version": pkgs.get("numpy", ""),
+        "protobuf_version": pkgs.get("protobuf", ""),
+        "tf_package": next((p for p in ("tensorflow", "tensorflow-cpu", "tensorflow-gpu",
+                                        "tf-nightly") if p in pkgs), ""),
+        "packages": pkgs,
+    }

@@ -1,0 +1,29 @@
+"""The vocabulary shared by both sides: statuses and the raw-file schema.
+
+Inside rules apply: Python 3.6+, standard library only, no imports from harness.host.
+"""
+
+SCHEMA_VERSION = 1
+RAW_KIND = "tf-regression-harness/raw"
+
+# Outcome of one (target, source) pair, or of a whole cell when it could not produce pairs.
+GRAD = "grad"
+NONE = "none"
+ERROR = "error"
+SKIPPED = "skipped"
+CRASH = "crash"
+TIMEOUT = "timeout"
+INSTALL_FAILED = "install_failed"
+
+STATUSES = {
+    GRAD: "tf.gradients returned a gradient tensor",
+    NONE: "tf.gradients returned None: no path from the source to the target that it follows",
+    ERROR: "an exception: in tf.gradients, in the case's build(), on import, or an unreadable result file",
+    SKIPPED: "not run, with the reason: no interpreter for this release here, or the case declines it",
+    CRASH: "the interpreter died while running the cell (signal or exit code in detail)",
+    TIMEOUT: "the cell ran past --timeout seconds and was stopped",
+    INSTALL_FAILED: "the release's environment could not be created or installed",
+}
+
+# Statuses that say nothing about TensorFlow's behaviour: never the end of a transition.
+NOT_OUTCOMES = (SKIPPED, INSTALL_FAILED)
