@@ -1,0 +1,150 @@
+"""Raw JSON files -> one tidy pandas table (host side, Python >= 3.10).
+
+The tidy table has one row per TF release x case x variant x target x source. A cell that produced no
+pairs (error, crash, timeout, skipped) and a release that did not run at all are expanded to every
+(target, source) known for that case and variant from other releases, so they are rows, not holes.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from harness.host import toxini
+from harness.schema import ERROR, RAW_KIND, SCHEMA_VERSION, SKIPPED
+
+CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
+               "detail"]
+COLUMNS = ["env_name", *CSV_COLUMNS, "dtype", "shape"]
+ANY = "*"
+
+
+class RawFileError(Exception):
+    """A raw file that cannot be used; the message is one line naming the file."""
+
+
+@dataclass
+class EnvProblem:
+    """An environment with no usable results: why, and what status its rows get."""
+
+    env_name: str
+    tf_version: str
+    status: str
+    detail: str
+
+
+def load_raw(path: Path) -> dict:
+    """One raw file, checked for kind and schema version."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RawFileError(f"{path}: cannot read ({exc.strerror})") from None
+    if not text.strip():
+        raise RawFileError(f"{path}: empty file")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RawFileError(f"{path}: not valid JSON, truncated or corrupt ({exc.msg} at line "
+                           f"{exc.lineno})") from None
+    if not isinstance(doc, dict) or doc.get("kind") != RAW_KIND:
+        raise RawFileError(f"{path}: not a harness result file (no kind {RAW_KIND!r})")
+    schema = doc.get("schema")
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise RawFileError(f"{path}: result schema {schema} is newer than this harness reads "
+                           f"({SCHEMA_VERSION}); upgrade the harness (git pull) to read it")
+    for key in ("env_name", "env", "cells"):
+        if key not in doc:
+            raise RawFileError(f"{path}: result file lacks {key!r}")
+    return doc
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """*.json in a directory and in its sub-directories one level down (downloaded artifacts)."""
+    if not raw_dir.is_dir():
+        return []
+    return sorted([*raw_dir.glob("*.json"), *raw_dir.glob("*/*.json")])
+
+
+def _fallback_version(env_name: str) -> str:
+    return toxini.minor_of(env_name) or env_name
+
+
+def load_dir(raw_dir: Path) -> tuple[list[dict], list[EnvProblem]]:
+    """Every usable raw file of a directory, and one problem per file that is not."""
+    docs, problems = [], []
+    for path in raw_files(raw_dir):
+        try:
+            docs.append(load_raw(path))
+        except RawFileError as exc:
+            problems.append(EnvProblem(path.stem, _fallback_version(path.stem), ERROR, str(exc)))
+    return docs, problems
+
+
+def _rows(doc: dict) -> list[dict]:
+    env = doc["env"]
+    base = {"env_name": doc["env_name"],
+            "tf_version": env.get("tf_version") or env.get("packages", {}).get(
+                env.get("tf_package", ""), "") or _fallback_version(doc["env_name"]),
+            "python_version": env.get("python_version", "")}
+    rows = []
+    for cell in doc["cells"]:
+        key = dict(base, case=cell["case"], variant=cell.get("variant_label", ""))
+        pairs = cell.get("pairs") or []
+        if not pairs:
+            rows.append(dict(key, target=ANY, source=ANY, status=cell["status"],
+                             detail=cell.get("detail", ""), dtype="", shape=""))
+        for pair in pairs:
+            detail = pair.get("detail", "")
+            if pair["status"] == "grad" and not detail:
+                detail = f"{pair.get('dtype', '')} {pair.get('shape', '')}".strip()
+            rows.append(dict(key, target=pair["target"], source=pair["source"],
+                             status=pair["status"], detail=detail, dtype=pair.get("dtype", ""),
+                             shape=pair.get("shape", "")))
+    return rows
+
+
+def tidy(docs: list[dict], problems: list[EnvProblem] = ()) -> pd.DataFrame:
+    """The tidy table of all releases; placeholder rows expanded to the known pairs."""
+    rows = [row for doc in docs for row in _rows(doc)]
+    for prob in problems:
+        rows.append({"env_name": prob.env_name, "tf_version": prob.tf_version, "python_version": "",
+                     "case": ANY, "variant": ANY, "target": ANY, "source": ANY,
+                     "status": prob.status, "detail": prob.detail, "dtype": "", "shape": ""})
+    df = pd.DataFrame(rows, columns=COLUMNS).fillna("")
+    return _expand(df)
+
+
+def _expand(df: pd.DataFrame) -> pd.DataFrame:
+    """Replace '*' rows by one row per (case, variant, target, source) seen elsewhere."""
+    holes = (df["target"] == ANY) | (df["case"] == ANY)
+    if not holes.any():
+        return df.reset_index(drop=True)
+    known = df.loc[~holes, ["case", "variant", "target", "source"]].drop_duplicates()
+    out = [df[~holes]]
+    for _, row in df[holes].iterrows():
+        if row["case"] == ANY:
+            match = known
+        else:
+            match = known[(known["case"] == row["case"]) & (known["variant"] == row["variant"])]
+        if match.empty:
+            out.append(row.to_frame().T)
+            continue
+        filled = match.copy()
+        for col in ("env_name", "tf_version", "python_version", "status", "detail", "dtype", "shape"):
+            filled[col] = row[col]
+        out.append(filled[COLUMNS])
+    return pd.concat(out, ignore_index=True)
+
+
+def skipped_envs(present: set[str], envs: list[toxini.TfEnv], pick) -> list[EnvProblem]:
+    """tox.ini environments without results whose interpreter is missing here: skipped rows."""
+    out = []
+    for env in envs:
+        if env.name in present:
+            continue
+        spec, _, why = pick(env.base_python)
+        if spec is None:
+            out.append(EnvProblem(env.name, env.minor, SKIPPED, why))
+    return out

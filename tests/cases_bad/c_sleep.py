@@ -1,0 +1,5 @@
+import time
+
+
+def build(tf):
+    time.sleep(120)

@@ -1,0 +1,2 @@
+def build(tf):
+    return {"targets": (

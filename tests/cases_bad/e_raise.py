@@ -1,0 +1,2 @@
+def build(tf):
+    raise RuntimeError("<script>alert('case error')</script>")

@@ -1,0 +1,5 @@
+import os
+
+
+def build(tf):
+    os._exit(7)
