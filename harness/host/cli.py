@@ -1,41 +1,37 @@
-"""Host commands of `python -m harness` (Python >= 3.10, pandas); one line per user error."""
+"""Host commands of `python -m harness` (Python >= 3.10, pandas); one line per user error.
+
+Each command lives in its own module with `add_arguments(parser)` and `run(args) -> int`; COMMANDS
+maps the command name to (module, help). Modules are imported only when their command runs.
+"""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from pathlib import Path
 
 from harness.host.errors import UserError
 
+COMMANDS = {
+    "report": ("harness.host.report", "merge raw results into results/ (CSV tables and reports)"),
+    "doctor": ("harness.host.doctor", "which interpreter each release will use, or what is missing"),
+}
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(argv: list[str]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m harness")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the cases in this TensorFlow environment (inside a tox env)")
-    rep = sub.add_parser("report", help="merge raw results into results/*.csv")
-    rep.add_argument("--raw", type=Path, default=Path("results/raw"),
-                     help="directory of raw JSON files, or of artifact folders holding them")
-    rep.add_argument("--out", type=Path, default=Path("results"), help="where the tables go")
-    sub.add_parser("doctor", help="which interpreter each release will use, or what is missing")
+    for name, (module, help_text) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text)
+        if argv and argv[0] == name:
+            importlib.import_module(module).add_arguments(cmd)
     return p
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
     try:
-        if args.command == "report":
-            from harness.host import report
-            tables = report.build(args.raw)
-            if tables.tidy.empty:
-                raise UserError(f"{args.raw}: no results to report (run e.g. tox -e tf18 first)")
-            for path in report.write(tables, args.out):
-                print(f"wrote {path}")
-            print("\n".join(report.summary(tables)))
-            return 0
-        if args.command == "doctor":
-            from harness.host import doctor
-            return doctor.main()
+        return importlib.import_module(COMMANDS[args.command][0]).run(args)
     except UserError as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 2
-    return 2

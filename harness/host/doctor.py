@@ -33,8 +33,12 @@ def tools() -> list[str]:
     return missing
 
 
-def main(tox_ini: Path = toxini.TOX_INI) -> int:
-    table = rows(toxini.read(tox_ini))
+def add_arguments(parser) -> None:
+    parser.add_argument("--tox-ini", type=Path, default=toxini.TOX_INI, help="the tox.ini to read")
+
+
+def run(args) -> int:
+    table = rows(toxini.read(args.tox_ini))
     widths = [max(len(r[i]) for r in table) for i in range(3)]
     print(f"{'env':<{widths[0]}}  {'minor':<{widths[1]}}  {'base_python':<{widths[2]}}  interpreter")
     for row in table:

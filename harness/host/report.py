@@ -1,12 +1,14 @@
 """`python -m harness report`: raw JSON -> gradients.csv, matrix.csv, transitions.csv (host side)."""
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from harness.host import interpreters, load, matrix, toxini
+from harness.host.errors import UserError
 
 
 @dataclass
@@ -67,3 +69,19 @@ def summary(tables: Tables) -> list[str]:
     if tables.missing:
         lines.append("missing (no results yet): " + ", ".join(tables.missing))
     return lines
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--raw", type=Path, default=Path("results/raw"),
+                        help="directory of raw JSON files, or of artifact folders holding them")
+    parser.add_argument("--out", type=Path, default=Path("results"), help="where the tables go")
+
+
+def run(args: argparse.Namespace) -> int:
+    tables = build(args.raw)
+    if tables.tidy.empty:
+        raise UserError(f"{args.raw}: no results to report (run e.g. tox -e tf18 first)")
+    for path in write(tables, args.out):
+        print(f"wrote {path}")
+    print("\n".join(summary(tables)))
+    return 0
