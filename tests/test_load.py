@@ -95,3 +95,16 @@ def test_release_not_run_is_listed_as_missing_not_invented(raw_dir):
     tables = report.build(raw_dir, envs("tf18", "tf19", "tf115", "tf221", "tf27"), pick=always)
     assert tables.missing == ["tf27"]
     assert "tf27" not in set(tables.tidy["env_name"])
+
+
+def test_environment_that_never_ran_is_rows_of_its_status(raw_dir):
+    from harness.inside import rawfile
+    rawfile.write(str(raw_dir / "tf99.json"), rawfile.failed_env(
+        "tf99", "9.9", "install_failed", "No solution found: tensorflow==9.9.* not on the index"))
+    docs, problems = load.load_dir(raw_dir)
+    assert [(p.env_name, p.tf_version, p.status) for p in problems] == [
+        ("tf99", "9.9", "install_failed")]
+    tidy = load.tidy(docs, problems)
+    rows = tidy[tidy["tf_version"] == "9.9"]
+    assert len(rows) == 96 and (rows["status"] == "install_failed").all()
+    assert rows["detail"].str.contains("not on the index").all()

@@ -72,13 +72,24 @@ def _fallback_version(env_name: str) -> str:
 
 
 def load_dir(raw_dir: Path) -> tuple[list[dict], list[EnvProblem]]:
-    """Every usable raw file of a directory, and one problem per file that is not."""
+    """Every usable raw file of a directory, and one problem per file or environment that is not.
+
+    A raw file may stand for an environment that never ran: `env_status` (install_failed, skipped,
+    error) with `env_detail` saying why. Those become problems, i.e. rows of that status.
+    """
     docs, problems = [], []
     for path in raw_files(raw_dir):
         try:
-            docs.append(load_raw(path))
+            doc = load_raw(path)
         except RawFileError as exc:
             problems.append(EnvProblem(path.stem, _fallback_version(path.stem), ERROR, str(exc)))
+            continue
+        if doc.get("env_status"):
+            version = doc["env"].get("tf_version") or _fallback_version(doc["env_name"])
+            problems.append(EnvProblem(doc["env_name"], version, doc["env_status"],
+                                       doc.get("env_detail", "")))
+        else:
+            docs.append(doc)
     return docs, problems
 
 

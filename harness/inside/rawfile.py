@@ -15,6 +15,13 @@ def new(env_name, env, run):
             "env": env, "run": run, "problems": [], "cells": []}
 
 
+def failed_env(env_name, tf_version, status, detail, env=None):
+    """The document of an environment that never ran a cell (install_failed, skipped)."""
+    doc = new(env_name, dict(env or {}, tf_version=tf_version), {})
+    doc.update({"complete": True, "env_status": status, "env_detail": detail})
+    return doc
+
+
 def write(path, doc):
     """Replace `path` with `doc` in one rename: readers see the old file or the new one, never half."""
     directory = os.path.dirname(os.path.abspath(path))
