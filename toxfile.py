@@ -1,22 +1,29 @@
-"""tox inline plugin: each environment gets the first interpreter of its base_python list found here.
+"""tox inline plugin: interpreters found without the user's help, and failed environments as results.
 
-tox-uv hands only the first entry of base_python to uv, and uv does not know pyenv; this plugin finds
-interpreters itself (pyenv, then PATH), exposes them to uv as pythonX.Y links on PATH, and narrows each
-environment's base_python to the first one available. None available: the list stays, uv fails and
-skip_missing_interpreters turns that into a skipped environment (the report says why).
+- tox-uv hands only the first entry of base_python to uv, and uv does not know pyenv: this plugin
+  finds interpreters itself (pyenv, then PATH), exposes them to uv as pythonX.Y links on PATH, and
+  narrows each environment's base_python to the first one available. None available: the list stays,
+  uv fails, skip_missing_interpreters skips the environment.
+- A TensorFlow environment that never reached its commands (interpreter missing, install failed)
+  still leaves a raw result file saying so, so the report shows a row with the reason, not a hole.
 """
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 from tox.config.loader.memory import MemoryLoader
 from tox.plugin import impl
 
 from harness.host import interpreters, toxini
+from harness.inside import rawfile
+from harness.schema import INSTALL_FAILED, SKIPPED
 
 _ROOT = Path(__file__).resolve().parent
 _WANTED = toxini.base_pythons(_ROOT / "tox.ini")
+_REACHED: set[str] = set()
 
 
 @impl
@@ -36,3 +43,55 @@ def tox_add_env_config(env_conf, state):  # noqa: ARG001
     spec, _, _ = interpreters.pick(specs)
     if spec is not None and spec != specs[0]:
         env_conf.loaders.insert(0, MemoryLoader(base_python=[spec]))
+
+
+@impl
+def tox_before_run_commands(tox_env):
+    _REACHED.add(tox_env.name)
+
+
+@impl
+def tox_env_teardown(tox_env):
+    name = tox_env.name
+    minor = toxini.minor_of(name)
+    if minor is None or name in _REACHED or getattr(tox_env.options, "no_test", False):
+        return
+    spec, exe, why = interpreters.pick(_WANTED.get(name, ()))
+    if spec is None:
+        status, detail = SKIPPED, why
+    else:
+        env = toxini.by_name(_ROOT / "tox.ini").get(name)
+        status, detail = INSTALL_FAILED, _install_error(tox_env, exe, env.deps if env else ())
+    out = _out_dir(tox_env)
+    rawfile.write(str(out / f"{name}.json"), rawfile.failed_env(name, minor, status, detail))
+
+
+def _out_dir(tox_env) -> Path:
+    """Where this environment's runner would have written: its --out, else results/raw."""
+    args: list[str] = []
+    try:
+        for command in tox_env.conf["commands"]:
+            args.extend(command.args)
+    except Exception:  # noqa: BLE001 - a broken commands setting must not hide the failure itself
+        pass
+    out = args[args.index("--out") + 1] if "--out" in args[:-1] else "results/raw"
+    return Path(tox_env.conf["change_dir"]) / out
+
+
+def _install_error(tox_env, exe, deps) -> str:
+    """The resolver's own words for why the pins cannot be installed (tox printed them too)."""
+    uv = getattr(tox_env, "uv", None) or shutil.which("uv")
+    pins = " ".join(deps)
+    if not uv or not deps:
+        return f"environment setup failed before the runner started (pins: {pins})"
+    try:
+        proc = subprocess.run([uv, "pip", "compile", "--quiet", "--no-header", "--python", str(exe),
+                               "-"], input="\n".join(deps), capture_output=True, text=True,
+                              timeout=300, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"environment setup failed (pins: {pins}); resolving them again failed too: {exc}"
+    if proc.returncode == 0:
+        return (f"environment setup failed although the pins resolve ({pins}): see tox's output "
+                f"for {tox_env.name}")
+    lines = [ln.strip(" ×╰─▶│") for ln in proc.stderr.splitlines() if ln.strip()]
+    return f"cannot install {pins}: " + " ".join(ln for ln in lines if ln)[:600]
