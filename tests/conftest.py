@@ -1,4 +1,6 @@
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,3 +15,20 @@ def raw_dir(tmp_path):
     dest = tmp_path / "raw"
     shutil.copytree(DATA / "raw", dest)
     return dest
+
+
+def tox(*args, check=True):
+    """Run tox of this checkout for real; fails the test with tox's output when it fails."""
+    proc = subprocess.run([sys.executable, "-m", "tox", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=3000)
+    if check:
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return proc
+
+
+@pytest.fixture(scope="session")
+def seed_raw(tmp_path_factory):
+    """Raw results of the default cases in the real tf18, tf19 and tf216 environments."""
+    raw = tmp_path_factory.mktemp("raw")
+    tox("run-parallel", "-p", "2", "-e", "tf18,tf19,tf216", "--", "--out", str(raw))
+    return raw

@@ -6,7 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, tox
 from tests.test_load import CONV_BN, SEED_VARIANT
 
 pytestmark = pytest.mark.integration
@@ -15,25 +15,10 @@ GRU = ["rnn_model/rnn/gru_cell/gates/kernel", "rnn_model/rnn/gru_cell/gates/bias
 DENSE = ["output/dense/kernel", "output/dense/bias"]
 
 
-def tox(*args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "tox", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=3000)
-    if check:
-        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return proc
-
-
 def statuses(raw_file, variant=SEED_VARIANT):
     doc = json.loads(raw_file.read_text())
     cell = next(c for c in doc["cells"] if c["variant_label"] == variant)
     return {(p["target"], p["source"]): p["status"] for p in cell["pairs"]}, doc
-
-
-@pytest.fixture(scope="session")
-def seed_raw(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
-    tox("run-parallel", "-p", "2", "-e", "tf18,tf19,tf216", "--", "--out", str(raw))
-    return raw
 
 
 def test_tf18_loses_conv_and_bn_gradients_of_new_state(seed_raw):

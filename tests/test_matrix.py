@@ -51,7 +51,7 @@ def test_statuses_without_outcome_do_not_make_transitions():
 
 
 def test_csv_files_written(raw_dir, tmp_path):
-    paths = report.write(tables(raw_dir), tmp_path)
+    paths = report.write_tables(tables(raw_dir), tmp_path)
     grads = pd.read_csv(paths[0], keep_default_na=False)
     assert list(grads.columns) == load.CSV_COLUMNS
     assert list(dict.fromkeys(grads["tf_version"])) == ["1.8.0", "1.9.0", "1.15.5", "2.21.0"]

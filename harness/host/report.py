@@ -1,14 +1,16 @@
-"""`python -m harness report`: raw JSON -> gradients.csv, matrix.csv, transitions.csv (host side)."""
+"""`python -m harness report`: raw JSON -> CSV tables, report.md, report.html, matrix.png/.svg."""
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from harness.host import interpreters, load, matrix, toxini
+from harness.host import interpreters, load, matrix, mdreport, toxini
 from harness.host.errors import UserError
+
+ROOT = toxini.ROOT
 
 
 @dataclass
@@ -20,9 +22,11 @@ class Tables:
     transitions: pd.DataFrame
     problems: list[load.EnvProblem]
     missing: list[str]
+    docs: list[dict] = field(default_factory=list)
 
 
-def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick) -> Tables:
+def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
+          cases: list[str] | None = None) -> Tables:
     """Load every raw file of raw_dir and derive the tables; envs are the expected environments."""
     docs, problems = load.load_dir(raw_dir)
     docs = _latest_per_version(docs)
@@ -32,7 +36,14 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     present |= {p.env_name for p in problems}
     missing = [e.name for e in envs if e.name not in present]
     tidy = load.tidy(docs, problems)
-    return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing)
+    if cases:
+        known = sorted(set(tidy["case"]) - {load.ANY})
+        unknown = [c for c in cases if c not in known]
+        if unknown:
+            raise UserError(f"no results for case {', '.join(unknown)} in {raw_dir} "
+                            f"(cases with results: {', '.join(known) or 'none'})")
+        tidy = tidy[tidy["case"].isin(cases)].reset_index(drop=True)
+    return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing, docs)
 
 
 def _latest_per_version(docs: list[dict]) -> list[dict]:
@@ -46,7 +57,7 @@ def _latest_per_version(docs: list[dict]) -> list[dict]:
     return sorted(best.values(), key=lambda d: matrix.version_key(d["env"].get("tf_version", "")))
 
 
-def write(tables: Tables, out_dir: Path) -> list[Path]:
+def write_tables(tables: Tables, out_dir: Path) -> list[Path]:
     """The CSV files; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / "gradients.csv", out_dir / "matrix.csv", out_dir / "transitions.csv"]
@@ -55,6 +66,22 @@ def write(tables: Tables, out_dir: Path) -> list[Path]:
     tidy.to_csv(paths[0], index=False)
     tables.matrix.to_csv(paths[1])
     tables.transitions.to_csv(paths[2], index=False)
+    return paths
+
+
+def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: bool = True,
+          root: Path = ROOT) -> list[Path]:
+    """Every output: the CSV tables, report.md, report.html and the heatmap."""
+    from harness.host import htmlreport
+    paths = write_tables(tables, out_dir)
+    md = mdreport.render(tables, root, only_changing=only_changing)
+    paths.append(out_dir / "report.md")
+    paths[-1].write_text(md, encoding="utf-8")
+    paths.append(out_dir / "report.html")
+    paths[-1].write_text(htmlreport.render(tables), encoding="utf-8")
+    if plots:
+        from harness.host import heatmap
+        paths += heatmap.draw(tables, out_dir)
     return paths
 
 
@@ -75,13 +102,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", type=Path, default=Path("results/raw"),
                         help="directory of raw JSON files, or of artifact folders holding them")
     parser.add_argument("--out", type=Path, default=Path("results"), help="where the tables go")
+    parser.add_argument("--case", action="append", default=[], metavar="NAME",
+                        help="only this case (repeatable)")
+    parser.add_argument("--only-changing", action="store_true",
+                        help="report.md without the list of columns that never change")
+    parser.add_argument("--no-plots", action="store_true", help="skip matrix.png/.svg")
 
 
 def run(args: argparse.Namespace) -> int:
-    tables = build(args.raw)
+    tables = build(args.raw, cases=args.case or None)
     if tables.tidy.empty:
         raise UserError(f"{args.raw}: no results to report (run e.g. tox -e tf18 first)")
-    for path in write(tables, args.out):
+    for path in write(tables, args.out, only_changing=args.only_changing, plots=not args.no_plots):
         print(f"wrote {path}")
+    md_size = (args.out / "report.md").stat().st_size
+    if md_size > mdreport.GITHUB_COMMENT_LIMIT:
+        print(f"note: report.md has {md_size} characters, over GitHub's comment limit of "
+              f"{mdreport.GITHUB_COMMENT_LIMIT}: narrow it with --case NAME or --only-changing")
     print("\n".join(summary(tables)))
     return 0

@@ -1,0 +1,137 @@
+"""What changed, said once: findings, groups of columns with one history, short variant labels."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from harness.host import matrix
+
+
+@dataclass
+class Finding:
+    """One transition shared by several sources of one case, variant and target."""
+
+    case: str
+    variant: str
+    target: str
+    sources: list[str]
+    old: str
+    new: str
+    last_old: str
+    first_new: str
+    detail: str = ""
+
+    def sentence(self, short_variant: str, md: bool = False) -> str:
+        """One sentence; with md, names in code spans and the release of the change in bold."""
+        code = (lambda t: f"`{t}`") if md else (lambda t: t)
+        first = f"**{self.first_new}**" if md else self.first_new
+        where = f" [{short_variant}]" if short_variant else ""
+        detail = f" — {code(self.detail)}" if self.detail else ""
+        return (f"{code(self.case)}{where}: d {code(self.target)} / d "
+                f"({', '.join(code(s) for s in self.sources)}) is {code(self.old)} up to "
+                f"{self.last_old} and {code(self.new)} from {first}{detail}")
+
+
+def default_variants(tidy: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each case's default configuration: its first variant in run order, as {axis: value}."""
+    out = {}
+    for case, variant in tidy[["case", "variant"]].drop_duplicates().itertuples(index=False):
+        if case not in out:
+            out[case] = parse_variant(variant)
+    return out
+
+
+def parse_variant(label: str) -> dict[str, str]:
+    """'batch=None,cell=gru' -> {'batch': 'None', 'cell': 'gru'}."""
+    return dict(part.split("=", 1) for part in label.split(",") if "=" in part)
+
+
+def short_variant(case: str, variant: str, defaults: dict[str, dict[str, str]]) -> str:
+    """A variant named by what differs from its case's default ('default' for the default)."""
+    parsed = parse_variant(variant)
+    if not parsed:
+        return ""
+    base = defaults.get(case, {})
+    diff = [f"{k}={v}" for k, v in parsed.items() if base.get(k) != v]
+    return ",".join(diff) if diff else "default"
+
+
+def _detail(tidy: pd.DataFrame, row) -> str:
+    """The first_new cell's detail where it explains a failure (the exception, the signal)."""
+    if row.new_status in ("grad", "none"):
+        return ""
+    hit = tidy[(tidy["tf_version"] == row.first_new) & (tidy["case"] == row.case)
+               & (tidy["variant"] == row.variant) & (tidy["target"] == row.target)
+               & (tidy["source"] == row.source)]
+    return str(hit["detail"].iloc[0])[:300] if len(hit) else ""
+
+
+def findings(tidy: pd.DataFrame, trans: pd.DataFrame) -> list[Finding]:
+    """Transitions grouped so that sources changing together read as one finding, biggest first."""
+    if trans.empty:
+        return []
+    keys = ["case", "variant", "target", "old_status", "new_status", "last_old", "first_new"]
+    out = []
+    for k, grp in trans.groupby(keys, sort=False):
+        first = next(grp.itertuples())
+        out.append(Finding(k[0], k[1], k[2], list(grp["source"]), k[3], k[4], k[5], k[6],
+                           _detail(tidy, first)))
+    size = {}
+    for f in out:
+        size[f.case] = size.get(f.case, 0) + len(f.sources)
+    return sorted(out, key=lambda f: (matrix.version_key(f.first_new), -size[f.case], f.case))
+
+
+@dataclass
+class ColumnGroup:
+    """Columns of the matrix that share one history of statuses across releases."""
+
+    label: str
+    columns: list[str] = field(default_factory=list)
+    series: list[str] = field(default_factory=list)
+
+
+def changing_groups(wide: pd.DataFrame) -> tuple[list[ColumnGroup], int]:
+    """Groups of the columns whose status changes (in column order) and the count of the others."""
+    groups: dict[tuple, ColumnGroup] = {}
+    unchanged = 0
+    for col in wide.columns:
+        series = wide[col].fillna("").tolist()
+        if len({s for s in series if s}) <= 1:
+            unchanged += 1
+            continue
+        key = tuple(series)
+        if key not in groups:
+            groups[key] = ColumnGroup(f"C{len(groups) + 1}", [], list(series))
+        groups[key].columns.append(col)
+    return list(groups.values()), unchanged
+
+
+def release_runs(versions: list[str], rows: list[tuple]) -> list[tuple[str, int, tuple]]:
+    """Consecutive releases with identical rows folded: (label 'A – B', count, row)."""
+    out: list[tuple[str, int, tuple]] = []
+    start = 0
+    for i in range(1, len(versions) + 1):
+        if i == len(versions) or rows[i] != rows[start]:
+            label = versions[start] if i - start == 1 else f"{versions[start]} – {versions[i - 1]}"
+            out.append((label, i - start, rows[start]))
+            start = i
+    return out
+
+
+def describe_columns(columns: list[str], defaults: dict[str, dict[str, str]]) -> list[str]:
+    """Columns as lines 'case [variants]: target ← sources', one per case and target."""
+    parts: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for col in columns:
+        case, variant, target, source = col.split(matrix.SEP, 3)
+        parts.setdefault((case, target), {}).setdefault(source, []).append(
+            short_variant(case, variant, defaults) or "-")
+    out = []
+    for (case, target), by_source in parts.items():
+        by_variants: dict[tuple[str, ...], list[str]] = {}
+        for source, variants in by_source.items():
+            by_variants.setdefault(tuple(variants), []).append(source)
+        for variants, sources in by_variants.items():
+            out.append(f"{case} [{'; '.join(variants)}]: {target} ← {', '.join(sources)}")
+    return out

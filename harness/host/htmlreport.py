@@ -1,0 +1,85 @@
+"""results/report.html: one self-contained page, the whole matrix coloured by status.
+
+Every string that came from a case, a variable, an exception or an environment is escaped.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from harness.host import colors, matrix
+from harness.host import findings as fnd
+from harness.schema import STATUSES
+
+_CSS = """
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+th.rel{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:12px}
+td.s{font-size:11px;text-align:center;min-width:3.2em}
+tr.group th{background:#f3f3f3}
+.legend span{display:inline-block;padding:2px 8px;margin:2px;border-radius:3px}
+"""
+
+
+def _status_cell(status, detail) -> str:
+    status = "" if status is None or status != status else str(status)
+    return (f'<td class="s" style="background:{colors.color(status)};'
+            f'color:{colors.text_color(status)}" title="{escape(detail)}">{escape(status)}</td>')
+
+
+def render(tables) -> str:
+    """The page as one string."""
+    defaults = fnd.default_variants(tables.tidy)
+    found = fnd.findings(tables.tidy, tables.transitions)
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             "<title>TensorFlow gradient regression report</title>", f"<style>{_CSS}</style>",
+             "</head><body>", "<h1>TensorFlow gradient regression report</h1>", "<h2>What changed</h2>"]
+    if found:
+        parts.append("<ul>" + "".join(
+            f"<li>{escape(f.sentence(fnd.short_variant(f.case, f.variant, defaults)))}</li>"
+            for f in found) + "</ul>")
+    else:
+        parts.append("<p>Nothing: every column has the same status in every release that ran.</p>")
+    parts.append('<h2>Matrix</h2><div class="legend">' + "".join(
+        f'<span style="background:{colors.color(s)};color:{colors.text_color(s)}" '
+        f'title="{escape(m)}">{escape(s)}</span>' for s, m in STATUSES.items()) + "</div>")
+    parts.append(_matrix(tables, defaults))
+    parts.append(_environments(tables))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _matrix(tables, defaults) -> str:
+    wide = tables.matrix
+    details = {(r.tf_version, r.case, r.variant, r.target, r.source): r.detail
+               for r in tables.tidy.itertuples()}
+    head = "<tr><th>case · variant · target</th><th>source</th>" + "".join(
+        f'<th class="rel">{escape(str(v))}</th>' for v in wide.index) + "</tr>"
+    rows, group = [head], None
+    for col in wide.columns:
+        case, variant, target, source = col.split(matrix.SEP, 3)
+        key = (case, variant, target)
+        if key != group:
+            group = key
+            label = f"{case} · {fnd.short_variant(case, variant, defaults) or '-'} · {target}"
+            rows.append(f'<tr class="group"><th colspan="{len(wide.index) + 2}" '
+                        f'title="{escape(variant)}">{escape(label)}</th></tr>')
+        cells = "".join(_status_cell(wide.at[v, col], details.get((v, case, variant, target, source), ""))
+                        for v in wide.index)
+        rows.append(f"<tr><td></td><td>{escape(source)}</td>{cells}</tr>")
+    return "<table>" + "\n".join(rows) + "</table>"
+
+
+def _environments(tables) -> str:
+    head = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
+    rows = []
+    for doc in tables.docs:
+        env = doc["env"]
+        rows.append([env.get(k, "") for k in ("tf_version", "tf_git_version", "python_version",
+                                               "numpy_version", "protobuf_version", "os", "cpu")])
+    for prob in tables.problems:
+        rows.append([prob.tf_version, prob.status, "", "", "", prob.detail, ""])
+    rows.sort(key=lambda r: matrix.version_key(str(r[0])))
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return ("<h2>Environments</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+            + body + "</table>")

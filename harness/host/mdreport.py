@@ -1,0 +1,158 @@
+"""results/report.md: paste-ready GitHub Markdown, what changed first (host side)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.host import findings as fnd
+from harness.host import matrix
+from harness.schema import STATUSES
+
+GITHUB_COMMENT_LIMIT = 65536
+_PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+
+
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |",
+           "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def headline(tables, defaults) -> list[str]:
+    found = fnd.findings(tables.tidy, tables.transitions)
+    versions = matrix.releases(tables.tidy)
+    cases = sorted(set(tables.tidy["case"]) - {"*"})
+    lines = ["# TensorFlow gradient regression report", ""]
+    span = f"{versions[0]} – {versions[-1]}" if versions else "no releases"
+    lines.append(f"{len(found)} finding{'s' if len(found) != 1 else ''} across {len(versions)} "
+                 f"releases ({span}), case{'s' if len(cases) != 1 else ''}: {', '.join(cases)}.")
+    lines.append("")
+    lines.append("## What changed")
+    lines.append("")
+    if not found:
+        lines.append("Nothing: every column has the same status in every release that ran.")
+    for f in found:
+        lines.append(f"- {f.sentence(fnd.short_variant(f.case, f.variant, defaults), md=True)}")
+    lines.append("")
+    for case, config in defaults.items():
+        if config and any(f.case == case for f in found):
+            lines.append(f"`[default]` of `{case}` is " + ", ".join(
+                f"`{k}={v}`" for k, v in config.items()) + "; other labels name what differs.")
+    return lines + [""]
+
+
+def compact_matrix(tables, defaults) -> list[str]:
+    groups, unchanged = fnd.changing_groups(tables.matrix)
+    lines = ["## Matrix of the changing columns", ""]
+    if not groups:
+        return lines + [f"No column changes ({unchanged} columns, one status each).", ""]
+    versions = list(tables.matrix.index)
+    rows = list(zip(*[g.series for g in groups]))
+    body = [[label, n, *row] for label, n, row in fnd.release_runs(versions, rows)]
+    lines += _table(["TF release", "releases", *[g.label for g in groups]], body)
+    lines.append("")
+    for g in groups:
+        lines.append(f"- **{g.label}** ({len(g.columns)} column{'s' if len(g.columns) > 1 else ''}):"
+                     f" {' · '.join(fnd.describe_columns(g.columns, defaults))}")
+    lines += ["", f"{unchanged} other columns have one status in every release.", ""]
+    return lines
+
+
+def all_columns(tables, defaults) -> list[str]:
+    """Every column that does not change, one line each, folded."""
+    groups, _ = fnd.changing_groups(tables.matrix)
+    changing = {c for g in groups for c in g.columns}
+    rest = [c for c in tables.matrix.columns if c not in changing]
+    if not rest:
+        return []
+    by_status: dict[str, list[str]] = {}
+    for col in rest:
+        status = next((s for s in tables.matrix[col] if isinstance(s, str) and s), "")
+        by_status.setdefault(status, []).append(col)
+    lines = ["<details><summary>The columns that do not change</summary>", ""]
+    for status, cols in by_status.items():
+        lines.append(f"**{status} in every release** ({len(cols)}):")
+        lines.append("")
+        lines += [f"- {line}" for line in fnd.describe_columns(cols, defaults)]
+        lines.append("")
+    return lines + ["</details>", ""]
+
+
+def environments(tables) -> list[str]:
+    rows = []
+    for doc in tables.docs:
+        env = doc["env"]
+        rows.append([env.get("tf_version", ""), env.get("tf_git_version", ""),
+                     env.get("python_version", ""), env.get("numpy_version", ""),
+                     env.get("protobuf_version", ""), env.get("os", ""), env.get("cpu", "")])
+    for prob in tables.problems:
+        rows.append([prob.tf_version, prob.status, "", "", "", prob.detail[:160], ""])
+    rows.sort(key=lambda r: matrix.version_key(str(r[0])))
+    lines = ["## Environments", ""]
+    lines += _table(["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"], rows)
+    lines += ["", "CPU only (no GPU) in every environment. Packages of the releases at each "
+              "transition:", ""]
+    at = {v for f in fnd.findings(tables.tidy, tables.transitions) for v in (f.last_old, f.first_new)}
+    for doc in tables.docs:
+        if doc["env"].get("tf_version") not in at:
+            continue
+        pkgs = doc["env"].get("packages", {})
+        key = ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs)
+        lines += [f"<details><summary>{doc['env']['tf_version']}: {key}</summary>", "", "```"]
+        lines += [f"{name}=={version}" for name, version in pkgs.items()]
+        lines += ["```", "", "</details>", ""]
+    if tables.missing:
+        lines += [f"Not run yet (no results): {', '.join(tables.missing)}.", ""]
+    return lines
+
+
+def reproduce(tables, root: Path) -> list[str]:
+    found = fnd.findings(tables.tidy, tables.transitions)
+    cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tables.tidy["case"]) - {"*"})
+    env_of = {d["env"].get("tf_version"): d["env_name"] for d in tables.docs}
+    lines = ["## Reproduce", ""]
+    for case in cases:
+        versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
+        envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
+        first = versions[0] if versions else (env_of and next(iter(env_of)))
+        lines += [f"### {case}", "", "With the harness (one command for all releases: `tox -p`):",
+                  "", "```sh", "python3 -m pip install -r requirements.txt",
+                  f"tox -e {envs} -- --case {case} && tox -e report",
+                  f"python -m harness repro --case {case} --tf {first}   # standalone script + pins",
+                  "```", ""]
+        source = _case_source(tables.docs, case, root)
+        if source:
+            lines += [f"<details><summary>Source of the case ({source[0]})</summary>", "",
+                      "```python", source[1].rstrip(), "```", "", "</details>", ""]
+    return lines
+
+
+def _case_source(docs: list[dict], case: str, root: Path) -> tuple[str, str] | None:
+    for doc in docs:
+        for cell in doc["cells"]:
+            if cell["case"] == case and cell.get("case_file"):
+                for path in (Path(cell["case_file"]), root / cell["case_file"]):
+                    if path.is_file():
+                        return cell["case_file"], path.read_text(encoding="utf-8")
+    return None
+
+
+def legend() -> list[str]:
+    return ["<details><summary>Statuses</summary>", "",
+            *[f"- `{k}`: {v}" for k, v in STATUSES.items()], "", "</details>", ""]
+
+
+def render(tables, root: Path, only_changing: bool = False, extra: list[str] = ()) -> str:
+    """The whole report as one Markdown string."""
+    defaults = fnd.default_variants(tables.tidy)
+    parts = headline(tables, defaults) + compact_matrix(tables, defaults) + list(extra)
+    if not only_changing:
+        parts += all_columns(tables, defaults)
+    parts += environments(tables) + reproduce(tables, root) + legend()
+    parts.append("_Made by tf-regression-harness: one tox environment per TensorFlow release._")
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,103 @@
+"""report.md, report.html, the heatmap and repro, on frozen files of a real run."""
+import json
+
+import markdown
+import pytest
+
+from harness.host import htmlreport, mdreport, report, repro, toxini
+from harness.host.errors import UserError
+from harness.inside import cases as caselib
+from tests.conftest import ROOT
+
+
+def tables(raw_dir, **kw):
+    envs = [e for e in toxini.read() if e.name in ("tf18", "tf19", "tf115", "tf221")]
+    return report.build(raw_dir, envs, pick=lambda specs: (specs[0], "x", "PATH"), **kw)
+
+
+def test_report_md_begins_with_the_1_9_transition_of_the_seed_case(raw_dir):
+    md = mdreport.render(tables(raw_dir), ROOT)
+    changes = md.split("## What changed\n\n", 1)[1].splitlines()
+    assert changes[0] == (
+        "- `seed_conv_bn_gru` [default]: d `new_state` / d (`layer_cell/conv1d/kernel`, "
+        "`layer_cell/conv1d/bias`, `layer_cell/bn/gamma`, `layer_cell/bn/beta`) is `none` up to "
+        "1.8.0 and `grad` from **1.9.0**")
+    assert len(md) < mdreport.GITHUB_COMMENT_LIMIT
+
+
+def test_report_md_renders_its_tables(raw_dir):
+    md = mdreport.render(tables(raw_dir), ROOT)
+    html = markdown.markdown(md, extensions=["tables", "fenced_code"])
+    assert "<th>TF release</th>" in html
+    assert "<td>1.9.0 – 2.21.0</td>" in html and "<td>29</td>" not in html  # 3 of 4 frozen releases
+    assert "<td>1.9.0 – 2.21.0</td>\n<td>3</td>\n<td>grad</td>" in html
+    assert "<td>1.8.0</td>\n<td>1</td>\n<td>none</td>" in html
+    assert "<th>git version</th>" in html and "v1.8.0-0-g93bc2e2072" in html
+    assert html.count("<table>") == 2  # the changing columns and the environments
+
+
+def test_report_md_folds_packages_of_the_releases_at_the_transition(raw_dir):
+    md = mdreport.render(tables(raw_dir), ROOT)
+    assert "<details><summary>1.8.0: tensorflow 1.8.0, numpy 1.19.5, protobuf 3.19.6</summary>" in md
+    assert "<details><summary>1.9.0:" in md and "<details><summary>2.21.0:" not in md
+    assert "tox -e tf18,tf19 -- --case seed_conv_bn_gru && tox -e report" in md
+    assert "def build(tf, batch=None" in md  # the case's source
+
+
+def test_only_changing_drops_the_unchanged_list(raw_dir):
+    full = mdreport.render(tables(raw_dir), ROOT)
+    short = mdreport.render(tables(raw_dir), ROOT, only_changing=True)
+    assert "The columns that do not change" in full
+    assert "The columns that do not change" not in short and len(short) < len(full)
+
+
+def test_case_filter_and_unknown_case(raw_dir):
+    assert set(tables(raw_dir, cases=["seed_conv_bn_gru"]).tidy["case"]) == {"seed_conv_bn_gru"}
+    with pytest.raises(UserError, match="no results for case nope .*cases with results: "
+                                        "seed_conv_bn_gru"):
+        tables(raw_dir, cases=["nope"])
+
+
+def test_html_escapes_strings_from_cases_and_exceptions(raw_dir):
+    doc = json.loads((raw_dir / "tf19.json").read_text())
+    doc["cells"][0] = dict(doc["cells"][0], status="error", pairs=[],
+                           detail="build() raised RuntimeError: <script>alert('x')</script>")
+    doc["cells"][1]["pairs"][0]["source"] = "evil<b>name</b>"
+    (raw_dir / "tf19.json").write_text(json.dumps(doc))
+    page = htmlreport.render(tables(raw_dir))
+    assert "<script>alert" not in page and "<b>name" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "evil&lt;b&gt;name&lt;/b&gt;" in page
+    assert "http" not in page.replace('lang="en"', "")  # self-contained: no external assets
+
+
+def test_write_makes_every_file_and_a_png(raw_dir, tmp_path):
+    paths = report.write(tables(raw_dir), tmp_path)
+    names = sorted(p.name for p in paths)
+    assert names == ["gradients.csv", "matrix.csv", "matrix.png", "matrix.svg", "report.html",
+                     "report.md", "transitions.csv"]
+    assert (tmp_path / "matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_repro_script_drops_the_case_main_and_pins_exactly(raw_dir, tmp_path):
+    spec = caselib.inspect(str(ROOT / "cases" / "seed_conv_bn_gru.py"))
+    docs = [json.loads((raw_dir / "tf18.json").read_text())]
+    doc = repro.find_release(docs, "1.8")
+    command = repro.write(ROOT / "cases" / "seed_conv_bn_gru.py", spec,
+                          repro.parse_variant(spec, ["batch=34"]), doc, tmp_path)
+    script = (tmp_path / "repro.py").read_text()
+    assert script.count('if __name__ == "__main__":') == 1
+    assert "VARIANT = {'batch': 34, 'input': 'cond', 'cell': 'gru', 'seq_len': 'inputs'}" in script
+    assert "harness" not in script.replace("tf-regression-harness", "")
+    reqs = (tmp_path / "requirements.txt").read_text().split()
+    assert "tensorflow==1.8.0" in reqs and "protobuf==3.19.6" in reqs
+    assert command.startswith("python3.6 -m venv venv")
+
+
+def test_repro_bad_input_names_what_exists(raw_dir):
+    spec = caselib.inspect(str(ROOT / "cases" / "seed_conv_bn_gru.py"))
+    with pytest.raises(UserError, match="unknown variant axis 'color' .*axes: batch, input"):
+        repro.parse_variant(spec, ["color=red"])
+    docs = [json.loads((raw_dir / name).read_text()) for name in ("tf18.json", "tf19.json")]
+    with pytest.raises(UserError, match=r"no results for TensorFlow 1\.5 .*1\.8\.0, 1\.9\.0"):
+        repro.find_release(docs, "1.5")
