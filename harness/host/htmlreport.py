@@ -53,7 +53,7 @@ def _matrix(tables, defaults) -> str:
     wide = tables.matrix
     details = {(r.tf_version, r.case, r.variant, r.target, r.source): r.detail
                for r in tables.tidy.itertuples()}
-    head = "<tr><th>case · variant · target</th><th>source</th>" + "".join(
+    head = "<tr><th>case · variant · target<br>source</th>" + "".join(
         f'<th class="rel">{escape(str(v))}</th>' for v in wide.index) + "</tr>"
     rows, group = [head], None
     for col in wide.columns:
@@ -62,11 +62,11 @@ def _matrix(tables, defaults) -> str:
         if key != group:
             group = key
             label = f"{case} · {fnd.short_variant(case, variant, defaults) or '-'} · {target}"
-            rows.append(f'<tr class="group"><th colspan="{len(wide.index) + 2}" '
+            rows.append(f'<tr class="group"><th colspan="{len(wide.index) + 1}" '
                         f'title="{escape(variant)}">{escape(label)}</th></tr>')
         cells = "".join(_status_cell(wide.at[v, col], details.get((v, case, variant, target, source), ""))
                         for v in wide.index)
-        rows.append(f"<tr><td></td><td>{escape(source)}</td>{cells}</tr>")
+        rows.append(f"<tr><td>{escape(source)}</td>{cells}</tr>")
     return "<table>" + "\n".join(rows) + "</table>"
 
 
