@@ -4,8 +4,6 @@ Inside rules apply to this module: Python 3.6+, standard library only.
 """
 import sys
 
-HOST_COMMANDS = ("report", "doctor")
-
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -14,9 +12,8 @@ def main(argv=None):
         return run_main(argv[1:])
     if sys.version_info < (3, 10):
         sys.stderr.write(
-            "harness: only 'run' works on Python {}.{}; {} run on the host (Python >= 3.10 with "
-            "pandas), e.g. tox -e report\n".format(sys.version_info[0], sys.version_info[1],
-                                                  "/".join(HOST_COMMANDS)))
+            "harness: only 'run' works on Python {}.{}; the other commands run on the host "
+            "(Python >= 3.10 with pandas), e.g. tox -e report\n".format(*sys.version_info[:2]))
         return 2
     from harness.host.cli import main as host_main
     return host_main(argv)
