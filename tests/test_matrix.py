@@ -59,3 +59,18 @@ def test_csv_files_written(raw_dir, tmp_path):
     assert wide.shape == (4, 96)
     trans = pd.read_csv(paths[2])
     assert list(trans.columns) == matrix.TRANSITION_COLUMNS and len(trans) == 12
+
+
+def test_runs_of_one_release_merge_into_one_row_latest_cell_wins(raw_dir):
+    import json
+    doc = json.loads((raw_dir / "tf18.json").read_text())
+    doc["env_name"] = "rel-1.8.0"
+    doc["run"]["finished"] = "2099-01-01T00:00:00Z"
+    doc["cells"] = [dict(doc["cells"][0], status="error", pairs=[], detail="rerun failed")]
+    (raw_dir / "rel-1.8.0.json").write_text(json.dumps(doc))
+    t = tables(raw_dir)
+    assert t.missing == []
+    rows = t.tidy[t.tidy["tf_version"] == "1.8.0"]
+    assert set(rows[rows["variant"] == SEED_VARIANT]["status"]) == {"error"}
+    others = rows[rows["variant"] != SEED_VARIANT]
+    assert len(others) == 76 and "none" in set(others["status"])

@@ -29,9 +29,9 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
           cases: list[str] | None = None) -> Tables:
     """Load every raw file of raw_dir and derive the tables; envs are the expected environments."""
     docs, problems = load.load_dir(raw_dir)
-    docs = _latest_per_version(docs)
-    envs = toxini.read() if envs is None else envs
     present = {d["env_name"] for d in docs} | {p.env_name for p in problems}
+    docs = merge_per_version(docs)
+    envs = toxini.read() if envs is None else envs
     problems = problems + load.skipped_envs(present, envs, pick)
     present |= {p.env_name for p in problems}
     missing = [e.name for e in envs if e.name not in present]
@@ -46,15 +46,23 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing, docs)
 
 
-def _latest_per_version(docs: list[dict]) -> list[dict]:
-    """One result per TF version: the most recently finished run wins."""
-    best: dict[str, dict] = {}
+def merge_per_version(docs: list[dict]) -> list[dict]:
+    """One result per TF version: cells of all its runs, the latest run of each case x variant wins.
+
+    The matrix's tf18.json and a later run-releases/bisect rel-1.8.0.json of one case are the same
+    release: together they are one row, not one hiding the other.
+    """
+    by_version: dict[str, list[dict]] = {}
     for doc in docs:
-        version = doc["env"].get("tf_version") or doc["env_name"]
-        stamp = doc.get("run", {}).get("finished") or doc.get("run", {}).get("started") or ""
-        if version not in best or stamp >= (best[version].get("run", {}).get("finished") or ""):
-            best[version] = doc
-    return sorted(best.values(), key=lambda d: matrix.version_key(d["env"].get("tf_version", "")))
+        by_version.setdefault(doc["env"].get("tf_version") or doc["env_name"], []).append(doc)
+    merged = []
+    for runs in by_version.values():
+        runs.sort(key=lambda d: d.get("run", {}).get("finished") or d.get("run", {}).get("started") or "")
+        cells: dict[tuple[str, str], dict] = {}
+        for doc in runs:
+            cells.update({(c["case"], c.get("variant_label", "")): c for c in doc["cells"]})
+        merged.append(dict(runs[-1], cells=list(cells.values())))
+    return sorted(merged, key=lambda d: matrix.version_key(d["env"].get("tf_version", "")))
 
 
 def write_tables(tables: Tables, out_dir: Path) -> list[Path]:

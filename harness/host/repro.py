@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(spec.problem)
     variant = parse_variant(spec, args.variant)
     docs, _ = load.load_dir(args.raw)
-    doc = find_release(report._latest_per_version(docs), args.tf)
+    doc = find_release(report.merge_per_version(docs), args.tf)
     version = doc["env"]["tf_version"]
     out = args.out or Path("results") / "repro" / f"{spec.name}-tf{version}"
     command = write(Path(spec.path), spec, variant, doc, out)

@@ -1,0 +1,279 @@
+"""`python -m harness bisect`: the release where one gradient's status changed, by binary search.
+
+`first_change` is the search itself: a pure function over (ordered versions, predicate), no I/O. The
+command around it supplies the predicate: earlier raw results when there are some, else a run of the
+one case in the release's cached environment (the run-releases machinery).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from packaging.version import Version
+
+from harness.host import index, load, releases, toxini, versions
+from harness.host.errors import UserError
+from harness.host.matrix import version_key
+from harness.inside import cases as caselib
+from harness.schema import GRAD
+
+COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
+
+
+@dataclass
+class Bisection:
+    """The answer: the last version on the old side and the first on the new, and how it was found."""
+
+    last_old: str
+    first_new: str
+    tested: list[tuple[str, bool]] = field(default_factory=list)  # in the order they were asked
+    skipped: list[str] = field(default_factory=list)  # predicate gave None: untestable, never blamed
+    unresolved: list[str] = field(default_factory=list)  # skipped ones between last_old and first_new
+
+
+def first_change(ordered: Sequence[str], is_new: Callable[[str], bool | None]) -> Bisection:
+    """Binary search for the change in `ordered` (old side first, new side last; ends not asked).
+
+    `is_new(v)` says whether v behaves like the last version (True), like the first (False), or
+    cannot tell (None: not installable, other status); untestable versions are stepped around.
+    With more than one change in the range, one of them is found, as with git bisect.
+    """
+    if len(ordered) < 2:
+        raise ValueError("need at least two versions: the old and the new end")
+    lo, hi = 0, len(ordered) - 1
+    out = Bisection(ordered[lo], ordered[hi])
+    skipped: set[int] = set()
+    while True:
+        left = [i for i in range(lo + 1, hi) if i not in skipped]
+        if not left:
+            break
+        middle = (lo + hi) / 2
+        at = min(left, key=lambda i: (abs(i - middle), i))
+        verdict = is_new(ordered[at])
+        if verdict is None:
+            skipped.add(at)
+            out.skipped.append(ordered[at])
+            continue
+        out.tested.append((ordered[at], verdict))
+        lo, hi = (lo, at) if verdict else (at, hi)
+    out.last_old, out.first_new = ordered[lo], ordered[hi]
+    out.unresolved = [ordered[i] for i in sorted(skipped) if lo < i < hi]
+    return out
+
+
+def tag(version: str) -> str:
+    """TensorFlow's git tag of a release: '2.10.0rc1' -> 'v2.10.0-rc1'."""
+    v = Version(version)
+    base = "v" + ".".join(str(p) for p in v.release)
+    return base + (f"-{v.pre[0]}{v.pre[1]}" if v.pre else "")
+
+
+def compare_url(old: str, new: str) -> str:
+    return COMPARE.format(tag(old), tag(new))
+
+
+@dataclass
+class Probe:
+    """One release's status for the pair being bisected, and where it came from."""
+
+    version: str
+    status: str
+    detail: str = ""
+    seconds: float = 0.0
+    source: str = ""  # the raw file that holds it
+
+
+@dataclass
+class Query:
+    """What is bisected: one (case, variant, target, source)."""
+
+    case: str
+    variant: str
+    target: str
+    source: str
+    all_variants: bool = False  # the variant is not among the default run's one-axis changes
+
+
+def status_in(doc: dict, query: Query) -> tuple[str, str] | None:
+    """(status, detail) of the query in one raw document, or None if it holds no such cell."""
+    for cell in doc.get("cells", []):
+        if cell.get("case") != query.case or cell.get("variant_label") != query.variant:
+            continue
+        for pair in cell.get("pairs") or []:
+            if pair["target"] == query.target and pair["source"] == query.source:
+                return pair["status"], pair.get("detail", "")
+        if cell.get("status") == "ok":
+            known = sorted({f"{p['target']} / {p['source']}" for p in cell.get("pairs") or []})
+            return "missing", f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
+        return cell["status"], cell.get("detail", "")
+    return None
+
+
+def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
+    """The latest earlier result of this release for the query, from any raw file of raw_dir."""
+    best = None
+    for path in load.raw_files(raw_dir):
+        try:
+            doc = load.load_raw(path)
+        except load.RawFileError:
+            continue
+        if doc["env"].get("tf_version") != version or doc.get("env_status"):
+            continue  # install failures are tried again: the cause may have been transient
+        found = status_in(doc, query)
+        stamp = doc.get("run", {}).get("finished") or doc.get("run", {}).get("started") or ""
+        if found and (best is None or stamp >= best[0]):
+            best = (stamp, Probe(version, found[0], found[1], source=str(path)))
+    return best[1] if best else None
+
+
+class Prober:
+    """The command's predicate: earlier results first, else one run of the case in the release."""
+
+    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say):
+        self.query, self.plans, self.index_url = query, plans, index_url
+        self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
+        self.seen: dict[str, Probe] = {}
+
+    def status(self, version: str) -> Probe:
+        if version in self.seen:
+            return self.seen[version]
+        t0 = time.monotonic()
+        probe = earlier(self.raw_dir, version, self.query)
+        how = "earlier result"
+        if probe is None:
+            outcome = releases.run_release(self.plans[version], self.index_url, self.cases_dir,
+                                           [self.query.case], self.raw_dir,
+                                           self.query.all_variants, quiet=True)
+            probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
+            if probe is None:
+                probe = Probe(version, outcome.status if outcome.status != "ran" else "error",
+                              outcome.detail or "the runner wrote no result for this cell",
+                              source=str(outcome.raw))
+            how = ("reused env" if outcome.reused_env else "new env") if outcome.status == "ran" \
+                else "not run"
+        probe.seconds = time.monotonic() - t0
+        self.seen[version] = probe
+        where = Path(probe.source).name if probe.source else ""
+        self.say(f"  {version:<10} {probe.status:<14} {probe.seconds:6.1f} s  {how} {where}".rstrip()
+                 + (f": {probe.detail}" if probe.status not in (GRAD, "none") and probe.detail else ""))
+        return probe
+
+
+def resolve_query(cases_dir: Path, case: str, overrides: list[str], target: str,
+                  source: str) -> Query:
+    """The query with the case's default configuration, changed by axis=value overrides."""
+    spec = releases.check_cases(cases_dir, [case])[0]
+    chosen = [(axis, values[0]) for axis, values in spec.axes]
+    for item in overrides:
+        axis, sep, text = item.partition("=")
+        axes = dict(spec.axes)
+        if not sep or axis not in axes:
+            raise UserError(f"--variant {item}: {case} has axes {', '.join(axes) or 'none'}; "
+                            f"write axis=value")
+        match = [v for v in axes[axis] if str(v) == text]
+        if not match:
+            raise UserError(f"--variant {item}: {axis} is one of {', '.join(map(str, axes[axis]))}")
+        chosen = [(a, match[0] if a == axis else v) for a, v in chosen]
+    return Query(spec.name, caselib.variant_label(chosen), target, source,
+                 chosen not in [list(v) for v in spec.variants(False)])
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--case", required=True, help="the case file's name, e.g. seed_conv_bn_gru")
+    parser.add_argument("--variant", action="append", default=[], metavar="AXIS=VALUE",
+                        help="change one axis of the default configuration (repeatable)")
+    parser.add_argument("--target", required=True, help="target name, e.g. new_state")
+    parser.add_argument("--source", required=True, help="source name, e.g. layer_cell/conv1d/kernel")
+    parser.add_argument("--good", required=True, metavar="V", help="a release that behaves as expected")
+    parser.add_argument("--bad", required=True, metavar="V", help="a release that does not")
+    parser.add_argument("--pre", action="store_true", help="search release candidates too")
+    parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    releases.add_run_arguments(parser)
+
+
+def run(args) -> int:
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if args.json else \
+        (lambda text: print(text, flush=True))
+    query = resolve_query(args.cases.resolve(), args.case, args.variant, args.target, args.source)
+    url, catalog = index.read(refresh=args.refresh)
+    envs = toxini.read()
+    good = versions.lookup(args.good, catalog, envs, url)
+    bad = versions.lookup(args.bad, catalog, envs, url)
+    if good.version == bad.version:
+        raise UserError(f"--good and --bad are both {good.version}: name two different releases")
+    for end in (good, bad):
+        if end.problem:
+            raise UserError(f"{end.version} cannot be an end of the search: {end.problem}")
+    old, new = sorted((good.version, bad.version), key=version_key)
+    ordered = [v for v in versions.between(catalog, old, new, args.pre)
+               if version_key(old) <= version_key(v) <= version_key(new)]
+    ordered = sorted(set(ordered) | {old, new}, key=version_key)
+    plans = {v: versions.plan(v, catalog, envs) for v in ordered}
+    say(f"{query.case} [{query.variant}] d {query.target} / d {query.source}: "
+        f"{len(ordered)} releases from {old} to {new} (index {url})")
+    prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say)
+    ends = {v: prober.status(v) for v in (old, new)}
+    for probe in ends.values():
+        if probe.status not in (GRAD, "none", "error"):
+            raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
+                            f"{probe.detail}")
+    old_status, new_status = ends[old].status, ends[new].status
+    if old_status == new_status:
+        raise UserError(f"nothing to bisect: --good {good.version} and --bad {bad.version} are both "
+                        f"{old_status} ({ends[good.version].source} / {ends[bad.version].source})")
+    untestable = [v for v in ordered[1:-1] if plans[v].problem]
+    searchable = [v for v in ordered if not plans[v].problem]
+
+    def is_new(version: str) -> bool | None:
+        status = prober.status(version).status
+        return {new_status: True, old_status: False}.get(status)
+
+    found = first_change(searchable, is_new)
+    result = answer(query, good.version, bad.version, found, prober.seen, old_status, new_status,
+                    {v: plans[v].problem for v in untestable})
+    if args.json:
+        print(json.dumps(result, indent=1))
+    else:
+        print("\n".join(lines(result)))
+    return 0
+
+
+def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, Probe],
+           old_status: str, new_status: str, untestable: dict[str, str]) -> dict:
+    """The result as one plain dict (what --json prints)."""
+    skipped = [{"version": v, "reason": reason} for v, reason in untestable.items()]
+    skipped += [{"version": v, "reason": f"{seen[v].status}: {seen[v].detail}"}
+                for v in found.skipped]
+    return {**asdict(query), "good": good, "bad": bad,
+            "direction": "introduced" if version_key(bad) > version_key(good) else "fixed",
+            "last_old": found.last_old, "first_new": found.first_new,
+            "old_status": old_status, "new_status": new_status,
+            "compare_url": compare_url(found.last_old, found.first_new),
+            "untested_between": sorted(
+                [*found.unresolved, *(v for v in untestable
+                                      if version_key(found.last_old) < version_key(v)
+                                      < version_key(found.first_new))], key=version_key),
+            "tested": [{"version": p.version, "status": p.status, "seconds": round(p.seconds, 1),
+                        "result": p.source} for p in seen.values()],
+            "skipped": sorted(skipped, key=lambda s: version_key(s["version"]))}
+
+
+def lines(result: dict) -> list[str]:
+    """The answer for the terminal."""
+    out = [f"last {result['old_status']}: {result['last_old']}",
+           f"first {result['new_status']}: {result['first_new']}  "
+           f"({result['direction']} there: --good {result['good']}, --bad {result['bad']})",
+           f"upstream diff: {result['compare_url']}"]
+    if result["untested_between"]:
+        out.append("could not test the releases between them: "
+                   + ", ".join(result["untested_between"]))
+    tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
+    out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested))
+    if result["skipped"]:
+        out.append("skipped: " + "; ".join(f"{s['version']} ({s['reason']})"
+                                           for s in result["skipped"]))
+    return out

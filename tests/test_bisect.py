@@ -1,0 +1,249 @@
+"""Bisection as a pure function, version order, and the bisect command on frozen results (no TF)."""
+import json
+import math
+import shutil
+
+import pytest
+from packaging.version import Version
+
+from harness.host import bisect, index, matrix, releases, versions
+from harness.host.errors import UserError
+from harness.inside import rawfile
+from tests.conftest import ROOT
+from tests.test_index import LINUX, recorded
+from tests.test_load import SEED, SEED_VARIANT
+
+KERNEL = "layer_cell/conv1d/kernel"
+
+
+def versions_list(n):
+    return [f"1.{i}.0" for i in range(n)]
+
+
+@pytest.mark.parametrize("n", range(2, 18))
+def test_finds_every_single_change_in_about_log2_steps_without_asking_the_ends(n):
+    ordered = versions_list(n)
+    for change in range(1, n):
+        asked = []
+
+        def is_new(v):
+            asked.append(v)
+            return ordered.index(v) >= change
+
+        got = bisect.first_change(ordered, is_new)
+        assert (got.last_old, got.first_new) == (ordered[change - 1], ordered[change])
+        assert ordered[0] not in asked and ordered[-1] not in asked
+        assert len(asked) <= math.ceil(math.log2(n - 1)) if n > 2 else asked == []
+        assert [v for v, _ in got.tested] == asked and got.skipped == []
+
+
+def test_untestable_releases_are_stepped_around_never_blamed():
+    ordered = versions_list(9)
+    broken = {"1.4.0", "1.5.0"}
+    got = bisect.first_change(ordered, lambda v: None if v in broken else v >= "1.6.0")
+    assert (got.last_old, got.first_new) == ("1.3.0", "1.6.0")
+    assert set(got.skipped) == broken and got.unresolved == ["1.4.0", "1.5.0"]
+
+
+def test_untestable_release_away_from_the_change_is_not_in_the_answer():
+    ordered = versions_list(9)
+    got = bisect.first_change(ordered, lambda v: None if v == "1.4.0" else v >= "1.7.0")
+    assert (got.last_old, got.first_new) == ("1.6.0", "1.7.0")
+    assert got.skipped == ["1.4.0"] and got.unresolved == []
+
+
+def test_everything_between_untestable_leaves_the_ends():
+    got = bisect.first_change(versions_list(5), lambda v: None)
+    assert (got.last_old, got.first_new) == ("1.0.0", "1.4.0")
+    assert got.unresolved == ["1.1.0", "1.2.0", "1.3.0"] and got.tested == []
+
+
+def test_several_changes_give_one_adjacent_pair_as_git_bisect_does():
+    ordered = versions_list(10)
+    flips = {"1.2.0": True, "1.3.0": False, "1.6.0": True}
+    state = {}
+    current = False
+    for v in ordered:
+        current = flips.get(v, current)
+        state[v] = current
+    state[ordered[-1]] = True
+    got = bisect.first_change(ordered, state.get)
+    i = ordered.index(got.first_new)
+    assert ordered[i - 1] == got.last_old and state[got.first_new] and not state[got.last_old]
+
+
+def test_fewer_than_two_versions_is_a_programming_error():
+    with pytest.raises(ValueError):
+        bisect.first_change(["1.0.0"], lambda v: True)
+
+
+def test_version_order_knows_candidates_post_releases_and_two_digit_minors():
+    shuffled = ["2.10.0", "2.15.0.post1", "1.15.0", "2.9.1", "1.15.0rc1", "2.15.0", "2.16.0rc0",
+                "2.15.1", "1.9.0", "2.1.0"]
+    assert sorted(shuffled, key=matrix.version_key) == [
+        "1.9.0", "1.15.0rc1", "1.15.0", "2.1.0", "2.9.1", "2.10.0", "2.15.0", "2.15.0.post1",
+        "2.15.1", "2.16.0rc0"]
+
+
+def test_the_index_lists_versions_in_release_order():
+    catalog = {pkg: index.releases(pkg, recorded(pkg), LINUX) for pkg in index.PACKAGES}
+    got = versions.known(catalog)
+    assert got == sorted(got, key=matrix.version_key)
+    assert got.index("2.15.0") < got.index("2.15.0.post1") < got.index("2.16.0rc0") < got.index(
+        "2.16.1")
+
+
+def test_tags_and_the_upstream_diff_link():
+    assert bisect.tag("1.8.0") == "v1.8.0"
+    assert bisect.tag("2.10.0rc1") == "v2.10.0-rc1"
+    assert bisect.compare_url("1.8.0", "1.9.0") == \
+        "https://github.com/tensorflow/tensorflow/compare/v1.8.0...v1.9.0"
+
+
+def test_status_of_a_pair_in_frozen_results(raw_dir):
+    query = bisect.Query(SEED, SEED_VARIANT, "new_state", KERNEL)
+    assert bisect.earlier(raw_dir, "1.8.0", query).status == "none"
+    assert bisect.earlier(raw_dir, "1.9.0", query).status == "grad"
+    assert bisect.earlier(raw_dir, "1.7.1", query) is None
+    other = bisect.Query(SEED, "batch=77", "new_state", KERNEL)
+    assert bisect.earlier(raw_dir, "1.8.0", other) is None
+    typo = bisect.Query(SEED, SEED_VARIANT, "new_stat", KERNEL)
+    probe = bisect.earlier(raw_dir, "1.8.0", typo)
+    assert probe.status == "missing" and "new_state / layer_cell/conv1d/kernel" in probe.detail
+
+
+@pytest.fixture
+def cases(tmp_path):
+    """A case file with the seed case's axes as the frozen results know them (no TF needed)."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / f"{SEED}.py").write_text(
+        'VARIANTS = {"batch": [None, 34], "input": ["cond", "direct"], "cell": ["gru", "lstm"],\n'
+        '            "seq_len": ["inputs", "none"]}\n\n\ndef build(tf, **variant):\n'
+        '    raise NotImplementedError\n')
+    return folder
+
+
+def test_query_is_the_default_configuration_changed_by_overrides(cases):
+    q = bisect.resolve_query(cases, SEED, [], "new_state", KERNEL)
+    assert (q.variant, q.all_variants) == (SEED_VARIANT, False)
+    q = bisect.resolve_query(cases, SEED, ["cell=lstm"], "new_state", KERNEL)
+    assert (q.variant, q.all_variants) == ("batch=None,input=cond,cell=lstm,seq_len=inputs", False)
+    q = bisect.resolve_query(cases, SEED, ["cell=lstm", "batch=34"], "new_state", KERNEL)
+    assert (q.variant, q.all_variants) == ("batch=34,input=cond,cell=lstm,seq_len=inputs", True)
+    with pytest.raises(UserError, match="cell is one of gru, lstm"):
+        bisect.resolve_query(cases, SEED, ["cell=rnn"], "new_state", KERNEL)
+    with pytest.raises(UserError, match="has axes batch, input, cell, seq_len"):
+        bisect.resolve_query(cases, SEED, ["depth=3"], "new_state", KERNEL)
+
+
+@pytest.fixture
+def offline(raw_dir, cases, monkeypatch):
+    """The command over the recorded index and frozen results; 'running' a release copies tf18.json
+    (none) for releases before 1.9 and tf19.json (grad) from 1.9 on, and remembers what ran."""
+    catalog = {pkg: index.releases(pkg, recorded(pkg), LINUX) for pkg in index.PACKAGES}
+    monkeypatch.setattr(index, "read", lambda refresh=False: ("https://i", catalog))
+    monkeypatch.setattr(versions, "available", lambda python: f"/py/{python}")
+    ran, failing = [], {"1.15.0"}
+
+    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False):
+        ran.append((plan.version, names))
+        if plan.version in failing:
+            return releases.Outcome(plan.version, out_dir / "x.json", "install_failed", "boom")
+        frozen = "tf18.json" if Version(plan.version) < Version("1.9") else "tf19.json"
+        doc = json.loads((raw_dir / frozen).read_text())
+        doc["env"]["tf_version"] = plan.version
+        rawfile.write(str(out_dir / f"rel-{plan.version}.json"), doc)
+        return releases.Outcome(plan.version, out_dir / f"rel-{plan.version}.json", "ran",
+                                exit_code=0)
+
+    monkeypatch.setattr(releases, "run_release", fake_run)
+    return raw_dir, ran, cases, failing
+
+
+def bisect_cli(capsys, offline, *args, source=KERNEL, case=SEED):
+    from harness.host.cli import main
+    raw_dir, _, cases, _ = offline
+    code = main(["bisect", "--case", case, "--target", "new_state", "--source", source,
+                 "--out", str(raw_dir), "--cases", str(cases), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_bisect_command_fixed_direction_reuses_results_and_skips_the_uninstallable(offline, capsys):
+    raw_dir, ran, _, _ = offline
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert (got["last_old"], got["first_new"], got["old_status"], got["new_status"]) == (
+        "1.8.0", "1.9.0", "none", "grad")
+    assert got["direction"] == "fixed" and got["compare_url"].endswith("v1.8.0...v1.9.0")
+    assert got["skipped"] == [] and got["untested_between"] == []
+    # 1.8.0, 1.9.0 and 1.15.5 are frozen results; only the others were run, with the case alone
+    assert {v for v, _ in ran} <= {"1.5.1", "1.15.0"} and all(n == [SEED] for _, n in ran)
+    assert "1.5.1" in err and "earlier result" in err
+
+
+def test_releases_that_fail_to_install_are_reported_not_blamed(offline, capsys):
+    raw_dir, _, _, failing = offline
+    (raw_dir / "tf19.json").unlink()
+    failing.add("1.9.0")
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--json")
+    got = json.loads(out)
+    assert code == 0, err
+    assert (got["last_old"], got["first_new"]) == ("1.8.0", "1.15.5")
+    assert got["untested_between"] == ["1.9.0", "1.15.0"]
+    assert got["skipped"] == [{"version": "1.9.0", "reason": "install_failed: boom"},
+                              {"version": "1.15.0", "reason": "install_failed: boom"}]
+
+
+def test_bisect_command_introduced_direction(offline, capsys):
+    raw_dir, _, _, _ = offline
+    code, out, _ = bisect_cli(capsys, offline, "--good", "1.5.1", "--bad", "1.9.0")
+    assert code == 0
+    assert "last none: 1.8.0" in out and "first grad: 1.9.0" in out and "introduced" in out
+
+
+def test_same_status_at_both_ends_is_nothing_to_bisect(offline, capsys):
+    raw_dir, _, _, _ = offline
+    code, _, err = bisect_cli(capsys, offline, "--good", "1.9.0", "--bad", "1.15.5")
+    assert code == 2
+    assert err.strip().splitlines()[-1].startswith(
+        "harness: nothing to bisect: --good 1.9.0 and --bad 1.15.5 are both grad")
+
+
+def test_bad_ends_are_one_line_each(offline, capsys):
+    raw_dir, _, _, _ = offline
+    for args, message in ((("--good", "1.15.1", "--bad", "1.8.0"), "is not on the index"),
+                          (("--good", "0.12.0", "--bad", "1.8.0"), "no wheel for any interpreter"),
+                          (("--good", "1.15.0", "--bad", "1.8.0"), "install_failed: boom")):
+        code, _, err = bisect_cli(capsys, offline, *args)
+        assert code == 2 and message in err.strip().splitlines()[-1]
+
+
+def test_nothing_computed_is_lost_when_an_end_fails(offline, capsys):
+    raw_dir, _, _, _ = offline
+    before = sorted(p.name for p in raw_dir.iterdir())
+    bisect_cli(capsys, offline, "--good", "1.15.0", "--bad", "1.5.1")
+    after = sorted(p.name for p in raw_dir.iterdir())
+    assert set(before) <= set(after)
+
+
+def test_missing_pair_at_an_end_says_what_the_case_has(offline, capsys):
+    code, _, err = bisect_cli(capsys, offline, "--good", "1.9.0", "--bad", "1.8.0", source="nope")
+    assert code == 2 and "no pair new_state / nope" in err
+
+
+def test_unknown_case_is_refused_before_anything_runs(offline, capsys):
+    code, _, err = bisect_cli(capsys, offline, "--good", "1.9.0", "--bad", "1.8.0", case="nosuch")
+    assert code == 2 and "unknown case 'nosuch'" in err and offline[1] == []
+
+
+def test_run_releases_refuses_unknown_versions_before_running_any(offline, capsys, tmp_path):
+    _, ran, _, _ = offline
+    from harness.host.cli import main
+    shutil.rmtree(tmp_path / "out", ignore_errors=True)
+    code = main(["run-releases", "1.8.0", "1.15.1", "9.9.9", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and ran == [] and len(err) == 2
+    assert "1.15.1 is not on the index" in err[0] and "9.9.9" in err[1]
