@@ -14,6 +14,12 @@ from harness.host.errors import UserError
 COMMANDS = {
     "report": ("harness.host.report", "merge raw results into results/ (CSV tables and reports)"),
     "doctor": ("harness.host.doctor", "which interpreter each release will use, or what is missing"),
+    "ci-matrix": ("harness.host.cimatrix",
+                  "the GitHub Actions job matrix from tox.ini (--json), or fill in missing results"),
+    "repro": ("harness.host.repro", "write one cell as a standalone script with its exact pins"),
+    "versions": ("harness.host.versions", "TensorFlow releases on the index, with interpreter and pins"),
+    "run-releases": ("harness.host.releases", "run the cases in any releases of the index, outside tox.ini"),
+    "bisect": ("harness.host.bisect", "find the release where one gradient's status changed"),
 }
 
 
