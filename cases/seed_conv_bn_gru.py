@@ -3,6 +3,8 @@
 On TensorFlow 1.8.0, tf.gradients of the RNN's final state is None for the conv and batch-norm
 variables while the gradients of the output are all there; from 1.9.0 on both are complete
 (StackOverflow question, shared/seed/). Variant axes change one factor of the configuration at a time.
+control_flow: the 1.x while-loop gradient code is control flow v1, which TF 2.x graph mode replaces by
+v2 unless told otherwise; v1 keeps the question's configuration on every release, v2 needs TF >= 2.
 
 Standalone repro, in any TensorFlow environment:  python cases/seed_conv_bn_gru.py [axis=value ...]
 """
@@ -12,12 +14,21 @@ VARIANTS = {
     "input": ["cond", "direct"],
     "cell": ["gru", "lstm"],
     "seq_len": ["inputs", "none"],
+    "control_flow": ["v1", "v2"],
 }
 
 STEPS, FEATURES, FILTERS, UNITS, CLASSES = 75, 30, 100, 64, 2
 
 
-def build(tf, batch=None, input="cond", cell="gru", seq_len="inputs"):  # noqa: A002 (axis name)
+def build(tf, batch=None, input="cond", cell="gru", seq_len="inputs",  # noqa: A002 (axis name)
+          control_flow="v1"):
+    if int(tf.VERSION.split(".")[0]) < 2:
+        if control_flow == "v2":
+            return {"skip": "control_flow=v2: TensorFlow 1.x graphs use control flow v1"}
+    elif control_flow == "v1":
+        tf.disable_control_flow_v2()
+    else:
+        tf.enable_control_flow_v2()
     shape = [batch, STEPS, FEATURES]
     train_x = tf.placeholder(tf.float32, shape, name="inputs_train")
     devel_x = tf.placeholder(tf.float32, shape, name="inputs_devel")
@@ -54,7 +65,9 @@ def build(tf, batch=None, input="cond", cell="gru", seq_len="inputs"):  # noqa: 
         logits = tf.layers.dense(outputs, CLASSES, name="dense")
         output = logits * tf.expand_dims(used, 2)
 
-    return {"targets": {"new_state": new_state, "output": output}}
+    # Feeds for the numeric check: training-mode batch norm and no dropout make it deterministic.
+    return {"targets": {"new_state": new_state, "output": output},
+            "feeds": {training: True, dropout: 0.0}}
 
 
 def _flat(value):
@@ -78,7 +91,10 @@ if __name__ == "__main__":
             sys.exit("unknown variant {!r}; axes: {}".format(arg, VARIANTS))
         variant[axis] = values[[str(v) for v in values].index(text)]
     print("TensorFlow", tensorflow.__version__, variant or "(default configuration)")
-    targets = build(tf, **variant)["targets"]
+    built = build(tf, **variant)
+    if "skip" in built:
+        sys.exit(built["skip"])
+    targets = built["targets"]
     variables = tf.trainable_variables()
     for name, target in targets.items():
         for var, grad in zip(variables, tf.gradients(_flat(target), variables)):

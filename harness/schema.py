@@ -14,9 +14,13 @@ SKIPPED = "skipped"
 CRASH = "crash"
 TIMEOUT = "timeout"
 INSTALL_FAILED = "install_failed"
+ZERO = "zero"
+MISMATCH = "mismatch"
 
 STATUSES = {
-    GRAD: "tf.gradients returned a gradient tensor",
+    GRAD: "tf.gradients returned a gradient tensor (agreeing with finite differences when checked)",
+    ZERO: "a gradient tensor that is all zero where central finite differences are clearly not",
+    MISMATCH: "a gradient whose directional derivative differs from finite differences (> tolerance)",
     NONE: "tf.gradients returned None: no path from the source to the target that it follows",
     ERROR: "an exception: in tf.gradients, in the case's build(), on import, or an unreadable result file",
     SKIPPED: "not run, with the reason: no interpreter for this release here, or the case declines it",

@@ -15,7 +15,7 @@ def write(tmp_path, name, body):
 def test_seed_case_axes_in_declared_order():
     spec = cases.inspect(str(ROOT / "cases" / "seed_conv_bn_gru.py"))
     assert spec.problem is None
-    assert [axis for axis, _ in spec.axes] == ["batch", "input", "cell", "seq_len"]
+    assert [axis for axis, _ in spec.axes] == ["batch", "input", "cell", "seq_len", "control_flow"]
     assert spec.axes[0] == ("batch", [None, 34])
 
 

@@ -29,7 +29,8 @@ def test_tidy_has_exactly_the_csv_columns_and_one_row_per_pair(raw_dir):
     tidy = load.tidy(docs, problems)
     assert problems == []
     assert list(tidy[load.CSV_COLUMNS].columns) == [
-        "tf_version", "python_version", "case", "variant", "target", "source", "status", "detail"]
+        "tf_version", "python_version", "case", "variant", "target", "source", "status", "detail",
+        "break_op"]
     # 4 releases x (4 GRU variants x 20 pairs + 1 LSTM variant x 16 pairs)
     assert len(tidy) == 4 * (4 * 20 + 16)
     assert not tidy.duplicated(["tf_version", "case", "variant", "target", "source"]).any()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from harness.host import matrix
+from harness.schema import NOT_OUTCOMES
 
 
 @dataclass
@@ -93,12 +94,15 @@ class ColumnGroup:
 
 
 def changing_groups(wide: pd.DataFrame) -> tuple[list[ColumnGroup], int]:
-    """Groups of the columns whose status changes (in column order) and the count of the others."""
+    """Groups of the columns whose outcome changes (in column order) and the count of the others.
+
+    A column that is only skipped on some releases (an eager case on 1.x) does not change.
+    """
     groups: dict[tuple, ColumnGroup] = {}
     unchanged = 0
     for col in wide.columns:
         series = wide[col].fillna("").tolist()
-        if len({s for s in series if s}) <= 1:
+        if len({s for s in series if s and s not in NOT_OUTCOMES}) <= 1:
             unchanged += 1
             continue
         key = tuple(series)
@@ -133,5 +137,6 @@ def describe_columns(columns: list[str], defaults: dict[str, dict[str, str]]) ->
         for source, variants in by_source.items():
             by_variants.setdefault(tuple(variants), []).append(source)
         for variants, sources in by_variants.items():
-            out.append(f"{case} [{'; '.join(variants)}]: {target} ← {', '.join(sources)}")
+            where = f" [{'; '.join(variants)}]" if variants != ("-",) else ""
+            out.append(f"{case}{where}: {target} ← {', '.join(sources)}")
     return out

@@ -16,7 +16,7 @@ from harness.host import toxini
 from harness.schema import ERROR, RAW_KIND, SCHEMA_VERSION, SKIPPED
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
-               "detail"]
+               "detail", "break_op"]
 COLUMNS = ["env_name", *CSV_COLUMNS, "dtype", "shape"]
 ANY = "*"
 
@@ -105,15 +105,22 @@ def _rows(doc: dict) -> list[dict]:
         pairs = cell.get("pairs") or []
         if not pairs:
             rows.append(dict(key, target=ANY, source=ANY, status=cell["status"],
-                             detail=cell.get("detail", ""), dtype="", shape=""))
+                             detail=cell.get("detail", ""), dtype="", shape="", break_op=""))
         for pair in pairs:
             detail = pair.get("detail", "")
             if pair["status"] == "grad" and not detail:
                 detail = f"{pair.get('dtype', '')} {pair.get('shape', '')}".strip()
             rows.append(dict(key, target=pair["target"], source=pair["source"],
                              status=pair["status"], detail=detail, dtype=pair.get("dtype", ""),
-                             shape=pair.get("shape", "")))
+                             shape=pair.get("shape", ""), break_op=_break_op(pair)))
     return rows
+
+
+def _break_op(pair: dict) -> str:
+    """'name (Type)' of the op where backprop stops, for none pairs of raw files that record it."""
+    if not pair.get("break_op"):
+        return ""
+    return f"{pair['break_op']} ({pair.get('break_type', '')})"
 
 
 def tidy(docs: list[dict], problems: list[EnvProblem] = ()) -> pd.DataFrame:
@@ -122,7 +129,8 @@ def tidy(docs: list[dict], problems: list[EnvProblem] = ()) -> pd.DataFrame:
     for prob in problems:
         rows.append({"env_name": prob.env_name, "tf_version": prob.tf_version, "python_version": "",
                      "case": ANY, "variant": ANY, "target": ANY, "source": ANY,
-                     "status": prob.status, "detail": prob.detail, "dtype": "", "shape": ""})
+                     "status": prob.status, "detail": prob.detail, "dtype": "", "shape": "",
+                     "break_op": ""})
     df = pd.DataFrame(rows, columns=COLUMNS).fillna("")
     return _expand(df)
 
@@ -143,7 +151,8 @@ def _expand(df: pd.DataFrame) -> pd.DataFrame:
             out.append(row.to_frame().T)
             continue
         filled = match.copy()
-        for col in ("env_name", "tf_version", "python_version", "status", "detail", "dtype", "shape"):
+        for col in ("env_name", "tf_version", "python_version", "status", "detail", "dtype", "shape",
+                    "break_op"):
             filled[col] = row[col]
         out.append(filled[COLUMNS])
     return pd.concat(out, ignore_index=True)

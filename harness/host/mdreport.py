@@ -5,7 +5,7 @@ from pathlib import Path
 
 from harness.host import findings as fnd
 from harness.host import matrix
-from harness.schema import STATUSES
+from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
 _PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
@@ -72,11 +72,15 @@ def all_columns(tables, defaults) -> list[str]:
         return []
     by_status: dict[str, list[str]] = {}
     for col in rest:
-        status = next((s for s in tables.matrix[col] if isinstance(s, str) and s), "")
-        by_status.setdefault(status, []).append(col)
+        seen = {s for s in tables.matrix[col] if isinstance(s, str) and s}
+        outcome = ", ".join(sorted(seen - set(NOT_OUTCOMES))) or "no outcome"
+        rest_of = sorted(seen & set(NOT_OUTCOMES))
+        label = f"{outcome} in every release" + (
+            f" that ran it ({' / '.join(rest_of)} on others)" if rest_of else "")
+        by_status.setdefault(label, []).append(col)
     lines = ["<details><summary>The columns that do not change</summary>", ""]
-    for status, cols in by_status.items():
-        lines.append(f"**{status} in every release** ({len(cols)}):")
+    for label, cols in by_status.items():
+        lines.append(f"**{label}** ({len(cols)}):")
         lines.append("")
         lines += [f"- {line}" for line in fnd.describe_columns(cols, defaults)]
         lines.append("")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host import interpreters, load, matrix, mdreport, toxini
+from harness.host import diagnosis, interpreters, load, matrix, mdreport, toxini
 from harness.host.errors import UserError
 
 ROOT = toxini.ROOT
@@ -82,7 +82,8 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
     """Every output: the CSV tables, report.md, report.html and the heatmap."""
     from harness.host import htmlreport
     paths = write_tables(tables, out_dir)
-    md = mdreport.render(tables, root, only_changing=only_changing)
+    md = mdreport.render(tables, root, only_changing=only_changing,
+                         extra=diagnosis.markdown_sections(tables.tidy))
     paths.append(out_dir / "report.md")
     paths[-1].write_text(md, encoding="utf-8")
     paths.append(out_dir / "report.html")

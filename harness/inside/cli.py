@@ -11,8 +11,8 @@ import time
 
 import harness
 from harness.inside import cases as caselib
-from harness.inside import envinfo, rawfile, supervisor
-from harness.schema import CRASH, ERROR, TIMEOUT
+from harness.inside import envinfo, numeric, rawfile, supervisor, tfapi
+from harness.schema import CRASH, ERROR, SKIPPED, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0
 FAILED_CELL = (ERROR, CRASH, TIMEOUT)
@@ -30,6 +30,14 @@ def parse_args(argv):
                    help="the full product of every case's variant axes, not just one-axis changes")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help="seconds one cell may take before it is stopped (default: %(default)g)")
+    p.add_argument("--no-numeric", dest="numeric", action="store_false",
+                   help="skip the numeric check of present gradients against finite differences")
+    p.add_argument("--no-breakpoint", dest="breakpoint", action="store_false",
+                   help="skip the search for the op where backprop stops for None gradients")
+    p.add_argument("--numeric-eps", type=float, default=numeric.DEFAULT_EPS, metavar="EPS",
+                   help="finite-difference step, relative to the source's RMS (default: %(default)g)")
+    p.add_argument("--numeric-tol", type=float, default=numeric.DEFAULT_TOL, metavar="TOL",
+                   help="relative error above which a gradient is a mismatch (default: %(default)g)")
     p.add_argument("--env-name", default=None,
                    help="name of the result file (default: tox's environment name, else tf-VERSION)")
     return p.parse_args(argv)
@@ -42,6 +50,12 @@ def _now():
 def _say(text):
     sys.stderr.write("harness: " + text + "\n")
     sys.stderr.flush()
+
+
+def _options(args):
+    """What the worker is told to do beyond tf.gradients."""
+    return {"numeric": args.numeric, "breakpoint": args.breakpoint, "eps": args.numeric_eps,
+            "tol": args.numeric_tol}
 
 
 def plan(specs, all_variants):
@@ -73,14 +87,14 @@ def main(argv=None):
                 or "tf-" + env["packages"].get(env["tf_package"], "unknown"))
     out_path = os.path.join(args.out, env_name + ".json")
     log_path = os.path.join(args.out, env_name + ".log")
-    if not os.path.isdir(args.out):
-        os.makedirs(args.out)
+    # exist_ok: under tox -p several environments create the same directory at once
+    os.makedirs(args.out, exist_ok=True)
     if os.path.exists(log_path):
         os.unlink(log_path)
     doc = rawfile.new(env_name, env, {
         "harness_version": harness.__version__, "argv": ["run"] + list(argv or sys.argv[1:]),
         "cases_dir": os.path.abspath(args.cases), "timeout": args.timeout,
-        "all_variants": args.all_variants, "started": _now()})
+        "all_variants": args.all_variants, "options": _options(args), "started": _now()})
     doc["problems"] = problems
     for spec in broken:
         doc["cells"].append({"case": spec.name, "case_file": spec.path, "variant": [],
@@ -117,8 +131,16 @@ def main(argv=None):
                                          result["detail"]))
 
     workers = 0
-    for mode, cells in by_mode.items():
-        workers += supervisor.run_cells(cells, mode, args.timeout, log_path, on_hello, on_result)
+    # graph first: its worker's hello tells the release, and 1.x needs no eager worker at all
+    for mode in sorted(by_mode, key=lambda m: m != "graph"):
+        why = tfapi.eager_unsupported_version(env["tf_version"]) if (
+            mode == "eager" and env.get("tf_version")) else ""
+        if why:
+            for cell in by_mode[mode]:
+                on_result(cell, {"status": SKIPPED, "detail": why, "pairs": [], "duration": 0.0})
+            continue
+        workers += supervisor.run_cells(by_mode[mode], mode, args.timeout, log_path, on_hello,
+                                        on_result, options=_options(args))
     doc["complete"] = True
     doc["run"].update({"finished": _now(), "duration": round(time.time() - t0, 3),
                        "workers": workers})

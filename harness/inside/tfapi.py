@@ -57,3 +57,110 @@ def variable_name(var):
     """A variable's name without the ':0' output suffix."""
     name = var.name
     return name[:-2] if name.endswith(":0") else name
+
+
+def major(tf):
+    """TensorFlow's major version number."""
+    return int(versions(tf)["tf_version"].split(".")[0])
+
+
+def eager_unsupported(tf):
+    """Why eager cases cannot run on this release, or '' when they can."""
+    return eager_unsupported_version(versions(tf)["tf_version"])
+
+
+def eager_unsupported_version(version):
+    """The same from a version string, for the supervisor that never imports TensorFlow."""
+    if int(version.split(".")[0]) < 2:
+        return ("eager cases use the TF2 eager API (tf.GradientTape with Keras layers as TF 2.x "
+                "runs them); TensorFlow {} is 1.x".format(version))
+    return ""
+
+
+def set_seed(tf, seed):
+    """The global seed: tf.set_random_seed in 1.x graphs, tf.random.set_seed in TF2 eager."""
+    random = getattr(tf, "random", None)
+    setter = getattr(random, "set_seed", None) or getattr(tf, "set_random_seed", None)
+    if setter is None:
+        setter = random.set_random_seed
+    setter(seed)
+
+
+def control_flow_state():
+    """The process-wide control flow v2 switch (TF 2.x, 1.15), or None where there is none."""
+    try:
+        from tensorflow.python.ops import control_flow_util
+    except ImportError:
+        return None
+    return getattr(control_flow_util, "ENABLE_CONTROL_FLOW_V2", None)
+
+
+def restore_control_flow(state):
+    """Undo a case's enable/disable_control_flow_v2(): the switch outlives the cell's graph."""
+    if state is None:
+        return
+    from tensorflow.python.ops import control_flow_util
+    control_flow_util.ENABLE_CONTROL_FLOW_V2 = state
+
+
+def in_while_loop(op):
+    """True for ops inside a control flow v1 while loop (their tensors differ per iteration)."""
+    getter = getattr(op, "_get_control_flow_context", None)
+    ctx = getter() if getter else None
+    while ctx is not None:
+        if ctx.IsWhileContext():
+            return True
+        ctx = ctx.outer_context
+    return False
+
+
+def is_float(dtype):
+    """Floating or complex: the dtypes a gradient flows through."""
+    dtype = getattr(dtype, "base_dtype", dtype)
+    return bool(dtype.is_floating or dtype.is_complex)
+
+
+def source_op(source):
+    """The op a source starts at (a variable's own op, or the tensor's op)."""
+    return source.op
+
+
+def is_variable(source):
+    """Variables (ref or resource) as opposed to plain tensors."""
+    return hasattr(source, "initializer") and hasattr(source, "assign")
+
+
+def dense(grad, tf):
+    """A gradient as a dense tensor (IndexedSlices are converted)."""
+    if hasattr(grad, "indices") and hasattr(grad, "values"):
+        return tf.convert_to_tensor(grad)
+    return grad
+
+
+def placeholders(graph):
+    """The graph's feedable placeholders (not PlaceholderWithDefault)."""
+    return [op.outputs[0] for op in graph.get_operations() if op.type == "Placeholder"]
+
+
+def static_shape(tensor):
+    """A tensor's static shape as a list with None for unknown dims, or None if the rank is unknown."""
+    try:
+        return tensor.shape.as_list()
+    except ValueError:
+        return None
+
+
+def session(tf, graph):
+    """A session on the graph with every variable initialised (deterministic under the graph seed)."""
+    sess = tf.Session(graph=graph, config=tf.ConfigProto(
+        intra_op_parallelism_threads=1, inter_op_parallelism_threads=1))
+    sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+    return sess
+
+
+def assign(var, value, sess=None):
+    """Set a variable's value: Variable.load in a graph session, assign in eager."""
+    if sess is None:
+        var.assign(value)
+    else:
+        var.load(value, sess)

@@ -11,8 +11,8 @@ import sys
 import time
 import traceback
 
-from harness.inside import tfapi
-from harness.schema import ERROR, SKIPPED
+from harness.inside import breakpoint, numeric, tfapi
+from harness.schema import ERROR, GRAD, NONE, SKIPPED
 
 
 def _error_text(exc, path=None):
@@ -29,9 +29,23 @@ def _error_text(exc, path=None):
     return text
 
 
+class _Clock(object):
+    """Seconds spent in each phase of a cell (gradients, breakpoint, numeric)."""
+
+    def __init__(self):
+        self.last = time.time()
+        self.laps = {}
+
+    def lap(self, name):
+        now = time.time()
+        self.laps[name] = round(now - self.last, 3)
+        self.last = now
+
+
 class Worker(object):
-    def __init__(self, out):
+    def __init__(self, out, options=None):
         self.out = out
+        self.options = options or {}
         self.modules = {}
         self.tf = self.api = None
 
@@ -55,32 +69,116 @@ class Worker(object):
         mod, problem = self.module(cell["case"], cell["path"])
         if problem:
             return {"status": ERROR, "detail": problem, "pairs": []}
-        api = self.api
         variant = dict((axis, value) for axis, value in cell["variant"])
-        with api.Graph().as_default():
-            try:
-                built = mod.build(api, **variant)
-            except BaseException as exc:
-                return {"status": ERROR, "detail": "build() raised " + _error_text(exc, cell["path"]),
-                        "pairs": []}
-            if isinstance(built, dict) and built.get("skip"):
-                return {"status": SKIPPED, "detail": str(built["skip"]), "pairs": []}
-            if not isinstance(built, dict) or not built.get("targets"):
-                return {"status": ERROR, "pairs": [],
-                        "detail": "{}: build() returned no 'targets'".format(cell["path"])}
+        state = tfapi.control_flow_state()
+        try:
+            if cell.get("mode") == "eager":
+                return self.run_eager(mod, cell, variant)
+            return self.run_graph(mod, cell, variant)
+        finally:
+            tfapi.restore_control_flow(state)  # a case may switch control flow v2 for its variant
+
+    def build(self, mod, api, cell, variant, needs):
+        """(what build() returned, None) or (None, the cell's result when it cannot go on)."""
+        try:
+            built = mod.build(api, **variant)
+        except BaseException as exc:
+            return None, {"status": ERROR, "pairs": [],
+                          "detail": "build() raised " + _error_text(exc, cell["path"])}
+        if isinstance(built, dict) and built.get("skip"):
+            return None, {"status": SKIPPED, "detail": str(built["skip"]), "pairs": []}
+        if not isinstance(built, dict) or not built.get(needs):
+            return None, {"status": ERROR, "pairs": [],
+                          "detail": "{}: build() returned no {!r}".format(cell["path"], needs)}
+        return built, None
+
+    def run_graph(self, mod, cell, variant):
+        api = self.api
+        graph = api.Graph()
+        with graph.as_default():
+            tfapi.set_seed(api, numeric.SEED)
+            built, failed = self.build(mod, api, cell, variant, "targets")
+            if failed:
+                return failed
             sources = built.get("sources")
             if not sources:
                 sources = dict((tfapi.variable_name(v), v) for v in api.trainable_variables())
+            targets = dict((name, tfapi.flatten(t)) for name, t in built["targets"].items())
+            clock = _Clock()
             pairs = []
-            for tname, target in built["targets"].items():
-                pairs.extend(self.gradients(tname, target, sources))
-        return {"status": "ok", "detail": "", "pairs": pairs}
+            for tname, ys in targets.items():
+                pairs.extend(self.gradients(tname, ys, sources, api.gradients))
+            clock.lap("gradients")
+            if self.options.get("breakpoint", True):
+                try:
+                    breakpoint.annotate(api, pairs, targets, sources)
+                except Exception as exc:  # the search must never cost the cell its statuses
+                    for pair in pairs:
+                        if pair["status"] == NONE and "break_op" not in pair:
+                            pair["detail"] = "break-point search failed: " + _error_text(exc)
+                clock.lap("breakpoint")
+            if self.options.get("numeric", True):
+                self.check(pairs, lambda: numeric.GraphEvaluator(
+                    api, graph, targets, sources, numeric.feeds(graph, built.get("feeds"))))
+                clock.lap("numeric")
+        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps}
 
-    def gradients(self, tname, target, sources):
-        names = list(sources)
-        ys = tfapi.flatten(target)
+    def run_eager(self, mod, cell, variant):
+        tf = self.tf
+        why = tfapi.eager_unsupported(tf)
+        if why:
+            return {"status": SKIPPED, "detail": why, "pairs": []}
+        tfapi.set_seed(tf, numeric.SEED)
+        built, failed = self.build(mod, tf, cell, variant, "compute")
+        if failed:
+            return failed
+        sources = built.get("sources") or {}
+        clock = _Clock()
         try:
-            grads = self.api.gradients(ys, [sources[n] for n in names])
+            with tf.GradientTape(persistent=True) as tape:
+                for source in sources.values():
+                    if not tfapi.is_variable(source):
+                        tape.watch(source)
+                targets = built["compute"]()
+        except Exception as exc:
+            return {"status": ERROR, "pairs": [],
+                    "detail": "compute() raised " + _error_text(exc, cell["path"])}
+        if not sources:
+            sources = dict((tfapi.variable_name(v), v) for v in tape.watched_variables()
+                           if v.trainable)
+        pairs = []
+        for tname, value in targets.items():
+            pairs.extend(self.gradients(tname, tfapi.flatten(value), sources, tape.gradient))
+        clock.lap("gradients")
+        if self.options.get("numeric", True):
+            self.check(pairs, lambda: numeric.EagerEvaluator(tf, built["compute"], sources))
+            clock.lap("numeric")
+        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps}
+
+    def check(self, pairs, make_evaluator):
+        """The numeric check of a cell's grad pairs; an evaluator that cannot start is recorded."""
+        try:
+            evaluator = make_evaluator()
+        except Exception as exc:
+            for pair in pairs:
+                if pair["status"] == GRAD:
+                    pair["numeric"] = {"checked": False, "why": "no session: " + _error_text(exc)}
+            return
+        try:
+            numeric.check(pairs, evaluator, self.options.get("eps", numeric.DEFAULT_EPS),
+                          self.options.get("tol", numeric.DEFAULT_TOL))
+        except Exception as exc:  # the check must never cost the cell its symbolic statuses
+            for pair in pairs:
+                if pair["status"] == GRAD and "numeric" not in pair:
+                    pair["numeric"] = {"checked": False, "why": "check failed: " + _error_text(exc)}
+        finally:
+            evaluator.close()
+
+    def gradients(self, tname, ys, sources, differentiate):
+        """The pairs of one target: differentiate(ys, [sources]) is tf.gradients or tape.gradient."""
+        names = list(sources)
+        try:
+            grads = differentiate(ys, [sources[n] for n in names])
         except Exception:
             grads = None
         out = []
@@ -92,7 +190,7 @@ class Worker(object):
                 # The joint call failed: ask per source, so one failing source does not hide the rest.
                 try:
                     status, dtype, shape = tfapi.describe_gradient(
-                        self.api.gradients(ys, [sources[name]])[0])
+                        differentiate(ys, [sources[name]])[0])
                 except Exception as exc:
                     status, dtype, shape, detail = ERROR, "", "", _error_text(exc)
             out.append({"target": tname, "source": name, "status": status, "dtype": dtype,
@@ -119,7 +217,7 @@ def main():
     fd = int(sys.argv[sys.argv.index("--fd") + 1])
     out = os.fdopen(fd, "wb", 0)
     job = json.loads(sys.stdin.read())
-    return Worker(out).serve(job)
+    return Worker(out, job.get("options")).serve(job)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,101 @@
+"""Numeric check, break points, the control flow axis and eager cases on real TF 1.8, 1.9 and 2.16."""
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_integration import tox
+from tests.test_load import CONV_BN
+
+pytestmark = pytest.mark.integration
+ENVS = ("tf18", "tf19", "tf216")
+SEED_DEFAULT = "batch=None,input=cond,cell=gru,seq_len=inputs,control_flow=v1"
+SEED_V2 = "batch=None,input=cond,cell=gru,seq_len=inputs,control_flow=v2"
+
+
+def cells(raw_file):
+    doc = json.loads(raw_file.read_text())
+    return {(c["case"], c["variant_label"]): c for c in doc["cells"]}
+
+
+def pairs(cell):
+    return {(p["target"], p["source"]): p for p in cell["pairs"]}
+
+
+@pytest.fixture(scope="module")
+def diag_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("diag")
+    tox("run-parallel", "-p", "2", "-e", ",".join(ENVS), "--",
+        "--cases", str(ROOT / "tests" / "cases_diag"), "--out", str(raw))
+    return raw
+
+
+@pytest.fixture(scope="module")
+def seed_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("seed")
+    tox("run-parallel", "-p", "2", "-e", "tf18,tf216", "--", "--case", "seed_conv_bn_gru",
+        "keras_conv_bn_gru", "--out", str(raw))
+    return raw
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_hand_checked_gradients(diag_raw, env):
+    got = pairs(cells(diag_raw / f"{env}.json")[("custom_grads", "")])
+    assert {t: p["status"] for (t, _), p in got.items()} == {
+        "right": "grad", "doubled": "mismatch", "zeroed": "zero", "relu_off": "grad"}
+    # dy/dw = x * x: TensorFlow's own gradient agrees; the doubled one is off by exactly 1/2.
+    assert got[("right", "w")]["numeric"]["rel_error"] < 1e-3
+    assert got[("doubled", "w")]["numeric"]["rel_error"] == pytest.approx(0.5, abs=1e-3)
+    assert "relative error 0.5 > 0.05" in got[("doubled", "w")]["detail"]
+    assert got[("zeroed", "w")]["numeric"]["analytic"] == 0.0
+    assert abs(got[("zeroed", "w")]["numeric"]["finite_difference"]) > 1.0
+    # relu of a negative number: zero, and the finite difference agrees.
+    assert got[("relu_off", "w")]["numeric"]["finite_difference"] == 0.0
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_stop_gradient_is_the_break(diag_raw, env):
+    pair = pairs(cells(diag_raw / f"{env}.json")[("stopped", "")])[("y", "w")]
+    assert (pair["status"], pair["break_op"], pair["break_type"]) == ("none", "blocker",
+                                                                      "StopGradient")
+
+
+def test_seed_on_1_8_names_the_op_where_backprop_stops(seed_raw):
+    got = pairs(cells(seed_raw / "tf18.json")[("seed_conv_bn_gru", SEED_DEFAULT)])
+    for source in CONV_BN:
+        pair = got[("new_state", source)]
+        assert pair["status"] == "none"
+        assert pair["break_type"] == "TensorArrayScatterV3"
+        assert "rnn_model/rnn/transpose:0" in pair["detail"]
+        assert "gradients list should have been aggregated" in pair["detail"]
+    assert got[("new_state", "output/dense/kernel")]["detail"] == (
+        "no forward path from source to target")
+    checked = [p for p in got.values() if p["status"] != "none"]
+    assert {p["status"] for p in checked} == {"grad"} and all(
+        p["numeric"]["checked"] for p in checked)
+
+
+def test_control_flow_axis(seed_raw):
+    assert cells(seed_raw / "tf18.json")[("seed_conv_bn_gru", SEED_V2)]["status"] == "skipped"
+    v2 = cells(seed_raw / "tf216.json")[("seed_conv_bn_gru", SEED_V2)]
+    assert v2["status"] == "ok"
+    assert {p["status"] for (t, s), p in pairs(v2).items() if s in CONV_BN} == {"grad"}
+
+
+def test_eager_case_runs_on_2_x_and_is_skipped_on_1_x(seed_raw):
+    skipped = cells(seed_raw / "tf18.json")[("keras_conv_bn_gru", "")]
+    assert skipped["status"] == "skipped" and "1.x" in skipped["detail"]
+    doc = json.loads((seed_raw / "tf216.json").read_text())
+    assert doc["run"]["workers"] == 2  # graph cells and eager cells: one worker each
+    got = pairs(cells(seed_raw / "tf216.json")[("keras_conv_bn_gru", "")])
+    assert len(got) == 14 and {p["status"] for p in got.values()} == {"grad"}
+    assert all(p["numeric"]["checked"] for p in got.values())
+
+
+def test_switches_turn_both_off(tmp_path):
+    tox("run", "-e", "tf18", "--", "--cases", str(ROOT / "tests" / "cases_diag"),
+        "--no-numeric", "--no-breakpoint", "--out", str(tmp_path))
+    got = cells(tmp_path / "tf18.json")
+    statuses = {p["status"] for c in got.values() for p in c["pairs"]}
+    assert statuses == {"grad", "none"}
+    assert not any("numeric" in p or "break_op" in p for c in got.values() for p in c["pairs"])
