@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from tox.config.loader.memory import MemoryLoader
@@ -27,7 +28,14 @@ _REACHED: set[str] = set()
 
 
 @impl
-def tox_add_core_config(core_conf, state):  # noqa: ARG001
+def tox_add_core_config(core_conf, state):
+    options = state.conf.options
+    # A bare `tox -p` means "all at once" to tox; 30 TensorFlow processes on a few cores thrash:
+    # one environment per core was 20% faster on 2 cores (bench/matrix.py, docs/benchmarks.md).
+    # An explicit `-p all` or `-p N` is left as it is.
+    if (getattr(options, "parallel", 0) is None
+            and not any(arg in ("all", "--parallel=all", "-pall") for arg in sys.argv)):
+        options.parallel = os.cpu_count() or 1
     specs = {spec for specs in _WANTED.values() for spec in specs}
     links = interpreters.link_dir(specs, Path(core_conf["work_dir"]) / ".interpreters")
     path = os.environ.get("PATH", "")
