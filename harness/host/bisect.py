@@ -124,7 +124,7 @@ def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
         if doc["env"].get("tf_version") != version or doc.get("env_status"):
             continue  # install failures are tried again: the cause may have been transient
         found = status_in(doc, query)
-        stamp = doc.get("run", {}).get("finished") or doc.get("run", {}).get("started") or ""
+        stamp = load.run_stamp(doc)
         if found and (best is None or stamp >= best[0]):
             best = (stamp, Probe(version, found[0], found[1], source=str(path)))
     return best[1] if best else None

@@ -26,15 +26,6 @@ NO_RESULT = (SKIPPED, "CI job cancelled, timed out or failed before the runner s
                       "(see the workflow run's log)")
 
 
-def base_set_env(path: Path = toxini.TOX_INI) -> dict[str, str]:
-    """[testenv]'s set_env, which every TensorFlow environment inherits."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path, encoding="utf-8")
-    lines = parser.get("testenv", "set_env", fallback="").splitlines()
-    pairs = (line.strip().partition("=") for line in lines if "=" in line)
-    return {key.strip(): value.strip() for key, _, value in pairs}
-
-
 def job(env: toxini.TfEnv, inherited: dict[str, str]) -> dict:
     """One matrix entry: what a job needs to provision, install and run one environment."""
     version = interpreters.parse_spec(env.base_python[0])
@@ -54,7 +45,7 @@ def job(env: toxini.TfEnv, inherited: dict[str, str]) -> dict:
 
 def jobs(path: Path = toxini.TOX_INI) -> list[dict]:
     """The matrix entries of every TensorFlow environment, in tox.ini's env_list order."""
-    inherited = base_set_env(path)
+    inherited = toxini.base_set_env(path)
     return [job(env, inherited) for env in toxini.read(path)]
 
 

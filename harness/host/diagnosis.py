@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from harness.host.findings import parse_variant
 from harness.host.matrix import version_key
 from harness.schema import NOT_OUTCOMES
 
 PAIR = ["target", "source"]
-
-
-def parse_variant(label: str) -> dict[str, str]:
-    """'batch=None,cell=gru' -> {'batch': 'None', 'cell': 'gru'} ('' -> {})."""
-    return dict(part.split("=", 1) for part in label.split(",") if "=" in part)
 
 
 def one_axis_changes(default: dict[str, str], other: dict[str, str]) -> list[str]:

@@ -140,3 +140,19 @@ def describe_columns(columns: list[str], defaults: dict[str, dict[str, str]]) ->
             where = f" [{'; '.join(variants)}]" if variants != ("-",) else ""
             out.append(f"{case}{where}: {target} ← {', '.join(sources)}")
     return out
+
+
+def environment_rows(tables) -> list[list[str]]:
+    """Per release: TF, git version, Python, numpy, protobuf, OS, CPU; or its status and why."""
+    rows = []
+    for doc in tables.docs:
+        env = doc["env"]
+        rows.append([str(env.get(k, "")) for k in ENV_KEYS])
+    for prob in tables.problems:
+        rows.append([prob.tf_version, prob.status, "", "", "", prob.detail, ""])
+    return sorted(rows, key=lambda r: matrix.version_key(r[0]))
+
+
+ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
+ENV_KEYS = ("tf_version", "tf_git_version", "python_version", "numpy_version", "protobuf_version",
+            "os", "cpu")

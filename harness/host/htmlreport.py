@@ -71,15 +71,7 @@ def _matrix(tables, defaults) -> str:
 
 
 def _environments(tables) -> str:
-    head = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
-    rows = []
-    for doc in tables.docs:
-        env = doc["env"]
-        rows.append([env.get(k, "") for k in ("tf_version", "tf_git_version", "python_version",
-                                               "numpy_version", "protobuf_version", "os", "cpu")])
-    for prob in tables.problems:
-        rows.append([prob.tf_version, prob.status, "", "", "", prob.detail, ""])
-    rows.sort(key=lambda r: matrix.version_key(str(r[0])))
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return ("<h2>Environments</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
-            + body + "</table>")
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>"
+                   for r in fnd.environment_rows(tables))
+    return ("<h2>Environments</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in fnd.ENV_HEADER)
+            + "</tr>" + body + "</table>")

@@ -60,6 +60,12 @@ def load_raw(path: Path) -> dict:
     return doc
 
 
+def run_stamp(doc: dict) -> str:
+    """When a run finished (or started, if it never finished): orders runs of one release."""
+    run = doc.get("run", {})
+    return run.get("finished") or run.get("started") or ""
+
+
 def raw_files(raw_dir: Path) -> list[Path]:
     """*.json in a directory and in its sub-directories one level down (downloaded artifacts)."""
     if not raw_dir.is_dir():

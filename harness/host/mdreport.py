@@ -88,17 +88,10 @@ def all_columns(tables, defaults) -> list[str]:
 
 
 def environments(tables) -> list[str]:
-    rows = []
-    for doc in tables.docs:
-        env = doc["env"]
-        rows.append([env.get("tf_version", ""), env.get("tf_git_version", ""),
-                     env.get("python_version", ""), env.get("numpy_version", ""),
-                     env.get("protobuf_version", ""), env.get("os", ""), env.get("cpu", "")])
-    for prob in tables.problems:
-        rows.append([prob.tf_version, prob.status, "", "", "", prob.detail[:160], ""])
-    rows.sort(key=lambda r: matrix.version_key(str(r[0])))
+    # the OS column carries a failed environment's reason: keep the table readable
+    rows = [[*r[:5], r[5][:160], r[6]] for r in fnd.environment_rows(tables)]
     lines = ["## Environments", ""]
-    lines += _table(["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"], rows)
+    lines += _table(fnd.ENV_HEADER, rows)
     lines += ["", "CPU only (no GPU) in every environment. Packages of the releases at each "
               "transition:", ""]
     at = {v for f in fnd.findings(tables.tidy, tables.transitions) for v in (f.last_old, f.first_new)}

@@ -57,7 +57,7 @@ def merge_per_version(docs: list[dict]) -> list[dict]:
         by_version.setdefault(doc["env"].get("tf_version") or doc["env_name"], []).append(doc)
     merged = []
     for runs in by_version.values():
-        runs.sort(key=lambda d: d.get("run", {}).get("finished") or d.get("run", {}).get("started") or "")
+        runs.sort(key=load.run_stamp)
         cells: dict[tuple[str, str], dict] = {}
         for doc in runs:
             cells.update({(c["case"], c.get("variant_label", "")): c for c in doc["cells"]})

@@ -37,6 +37,17 @@ def _lines(value: str) -> list[str]:
     return [ln.strip() for ln in value.splitlines() if ln.strip() and not ln.strip().startswith("#")]
 
 
+def _specs(value: str) -> tuple[str, ...]:
+    """'python3.7, python3.6' -> ('python3.7', 'python3.6')."""
+    return tuple(p.strip() for p in value.split(",") if p.strip())
+
+
+def _set_env(value: str) -> dict[str, str]:
+    """A set_env block as a dict; references such as {[testenv]set_env} are left out."""
+    pairs = (line.partition("=") for line in _lines(value) if "=" in line and not line.startswith("{"))
+    return {key.strip(): val.strip() for key, _, val in pairs}
+
+
 def minor_of(env_name: str) -> str | None:
     """'tf115' -> '1.15'; None for environments that are not TensorFlow releases."""
     m = _MINOR.match(env_name)
@@ -60,13 +71,8 @@ def read(path: Path = TOX_INI) -> list[TfEnv]:
         if not parser.has_section(section):
             raise UserError(f"{path}: env_list names {name} but there is no [{section}]")
         sec = parser[section]
-        base = tuple(p.strip() for p in sec.get("base_python", "").split(",") if p.strip())
-        set_env = {}
-        for line in _lines(sec.get("set_env", "")):
-            if "=" in line and not line.startswith("{"):
-                key, _, val = line.partition("=")
-                set_env[key.strip()] = val.strip()
-        envs.append(TfEnv(name, minor, base, tuple(_lines(sec.get("deps", ""))), set_env))
+        envs.append(TfEnv(name, minor, _specs(sec.get("base_python", "")),
+                          tuple(_lines(sec.get("deps", ""))), _set_env(sec.get("set_env", ""))))
     return envs
 
 
@@ -82,6 +88,12 @@ def base_pythons(path: Path = TOX_INI) -> dict[str, tuple[str, ...]]:
     out = {}
     for section in parser.sections():
         if section.startswith("testenv:") and "base_python" in parser[section]:
-            raw = parser[section]["base_python"]
-            out[section.split(":", 1)[1]] = tuple(p.strip() for p in raw.split(",") if p.strip())
+            out[section.split(":", 1)[1]] = _specs(parser[section]["base_python"])
     return out
+
+
+def base_set_env(path: Path = TOX_INI) -> dict[str, str]:
+    """[testenv]'s set_env, which every TensorFlow environment inherits."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path, encoding="utf-8")
+    return _set_env(parser.get("testenv", "set_env", fallback=""))
