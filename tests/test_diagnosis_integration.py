@@ -99,3 +99,36 @@ def test_switches_turn_both_off(tmp_path):
     statuses = {p["status"] for c in got.values() for p in c["pairs"]}
     assert statuses == {"grad", "none"}
     assert not any("numeric" in p or "break_op" in p for c in got.values() for p in c["pairs"])
+
+
+# The numeric check feeds r into the grad_ys tensors of the case's own tf.gradients calls (no
+# second gradient graph). This probe builds the seed graph as the worker does and reports, per
+# target, how many present gradients the recorder can reuse and how many it cannot.
+PROBE = """
+import importlib.util, json
+from harness.inside import numeric, tfapi
+tf, api = tfapi.load("graph")
+spec = importlib.util.spec_from_file_location("case", "cases/seed_conv_bn_gru.py")
+case = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(case)
+out = {}
+with api.Graph().as_default() as graph:
+    built = case.build(api)
+    sources = [v for v in api.trainable_variables()]
+    for name, target in built["targets"].items():
+        recorder = numeric.GradientRecorder(api, graph)
+        grads = recorder(tfapi.flatten(target), sources)
+        present = [s for s, g in zip(sources, grads) if g is not None]
+        out[name] = [len(present), sum(recorder.lookup(s) is not None for s in present)]
+print("PROBE " + json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_numeric_check_reuses_the_cases_gradient_graph(env):
+    proc = tox("exec", "-e", env, "--", "python", "-c", PROBE)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("PROBE ")][-1]
+    got = json.loads(line[len("PROBE "):])
+    assert set(got) == {"output", "new_state"}
+    for present, reused in got.values():
+        assert present > 0 and reused == present

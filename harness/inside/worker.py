@@ -105,9 +105,14 @@ class Worker(object):
                 sources = dict((tfapi.variable_name(v), v) for v in api.trainable_variables())
             targets = dict((name, tfapi.flatten(t)) for name, t in built["targets"].items())
             clock = _Clock()
-            pairs = []
+            pairs, recorded = [], {}
             for tname, ys in targets.items():
-                pairs.extend(self.gradients(tname, ys, sources, api.gradients))
+                recorder = numeric.GradientRecorder(api, graph)
+                pairs.extend(self.gradients(tname, ys, sources, recorder))
+                for name, source in sources.items():
+                    found = recorder.lookup(source)
+                    if found is not None:
+                        recorded[(tname, name)] = found
             clock.lap("gradients")
             if self.options.get("breakpoint", True):
                 try:
@@ -119,7 +124,8 @@ class Worker(object):
                 clock.lap("breakpoint")
             if self.options.get("numeric", True):
                 self.check(pairs, lambda: numeric.GraphEvaluator(
-                    api, graph, targets, sources, numeric.feeds(graph, built.get("feeds"))))
+                    api, graph, targets, sources, numeric.feeds(graph, built.get("feeds")),
+                    recorded))
                 clock.lap("numeric")
         return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps}
 
