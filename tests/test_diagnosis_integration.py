@@ -132,3 +132,22 @@ def test_numeric_check_reuses_the_cases_gradient_graph(env):
     assert set(got) == {"output", "new_state"}
     for present, reused in got.values():
         assert present > 0 and reused == present
+
+
+def test_numeric_values_repeat_exactly_across_runs(seed_raw, tmp_path):
+    # tf-keras (TF >= 2.16) seeds unseeded initialisers from Python's random module: the worker
+    # seeds it too, or two runs of the same cell start from different weights.
+    tox("run", "-e", "tf216", "--", "--case", "seed_conv_bn_gru", "keras_conv_bn_gru",
+        "--out", str(tmp_path))
+    first, again = cells(seed_raw / "tf216.json"), cells(tmp_path / "tf216.json")
+    assert first.keys() == again.keys()
+    checked = 0
+    for key, cell in first.items():
+        for pair_key, pair in pairs(cell).items():
+            other = pairs(again[key])[pair_key]
+            assert other["status"] == pair["status"], (key, pair_key)
+            if pair.get("numeric", {}).get("checked"):
+                checked += 1
+                for field in ("analytic", "finite_difference"):
+                    assert other["numeric"][field] == pair["numeric"][field], (key, pair_key, field)
+    assert checked > 50

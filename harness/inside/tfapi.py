@@ -78,7 +78,16 @@ def eager_unsupported_version(version):
 
 
 def set_seed(tf, seed):
-    """The global seed: tf.set_random_seed in 1.x graphs, tf.random.set_seed in TF2 eager."""
+    """The global seeds: TensorFlow's (tf.set_random_seed in 1.x graphs, tf.random.set_seed in TF2)
+    and Python's and numpy's, which Keras 2.x (tf-keras, TF >= 2.16) draws unseeded initialisers'
+    seeds from: without them two runs of the same cell start from different weights."""
+    import random as pyrandom
+    pyrandom.seed(seed)
+    try:
+        import numpy
+        numpy.random.seed(seed % (2 ** 32))
+    except ImportError:
+        pass
     random = getattr(tf, "random", None)
     setter = getattr(random, "set_seed", None) or getattr(tf, "set_random_seed", None)
     if setter is None:
