@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -101,34 +100,29 @@ def cell_seconds(raw: Path) -> dict:
 
 def warm(envs: list[toxini.TfEnv], parallel: str, label: str, run_args: list[str]) -> dict:
     """One warm run into a scratch directory: wall time of the matrix and of the report, cell times."""
-    raw = Path(tempfile.mkdtemp(prefix="bench-raw-"))
-    try:
+    with tempfile.TemporaryDirectory(prefix="bench-raw-") as tmp:
+        raw = Path(tmp)
         names = ",".join(e.name for e in envs)
         matrix_s = timed([*TOX, "run-parallel", "-p", parallel, "-e", names, "--", *run_args,
                           "--out", str(raw)])
         report_s = timed([*TOX, "run", "-e", "report", "--", "--raw", str(raw), "--out",
                           str(raw / "out")])
         seconds = cell_seconds(raw)
-    finally:
-        shutil.rmtree(raw, ignore_errors=True)
     return {"matrix": label, "parallel": parallel, "args": run_args, "matrix_s": matrix_s,
             "report_s": report_s, **seconds}
 
 
 def create(env: toxini.TfEnv, way: str) -> float:
     """Seconds to create one environment one way, in an empty work dir."""
-    work = Path(tempfile.mkdtemp(prefix=f"bench-{way}-"))
-    try:
+    with tempfile.TemporaryDirectory(prefix=f"bench-{way}-") as work:
         if way == "bare_uv":
             spec, exe, _ = interpreters.pick(env.base_python)
-            venv = work / "venv"
+            venv = Path(work) / "venv"
             return (timed(["uv", "venv", "-q", "-p", str(exe), str(venv)])
                     + timed(["uv", "pip", "install", "-q", "--python", str(venv / "bin" / "python"),
                              *env.deps]))
         override = ["-x", f"testenv:{env.name}.runner=virtualenv"] if way == "virtualenv_pip" else []
-        return timed([*TOX, "run", "-e", env.name, "--notest", "--workdir", str(work), *override])
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return timed([*TOX, "run", "-e", env.name, "--notest", "--workdir", work, *override])
 
 
 def cold(sample: list[toxini.TfEnv], repeat: int) -> dict:
@@ -150,24 +144,18 @@ def cold_sample(sample: list[toxini.TfEnv], repeat: int) -> dict:
     """Median seconds to create the whole sample: one tox command vs bare uv, runs alternated."""
     ours, bare = [], []
     for _ in range(repeat):
-        work = Path(tempfile.mkdtemp(prefix="bench-sample-"))
-        try:
+        with tempfile.TemporaryDirectory(prefix="bench-sample-") as work:
             ours.append(timed([*TOX, "run", "-e", ",".join(e.name for e in sample), "--notest",
-                               "--workdir", str(work)]))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+                               "--workdir", work]))
         bare.append(sum(create(env, "bare_uv") for env in sample))
     return {"ours": statistics.median(ours), "bare_uv": statistics.median(bare),
             "ours_runs": ours, "bare_uv_runs": bare}
 
 
 def cold_parallel(sample: list[toxini.TfEnv], parallel: str) -> float:
-    work = Path(tempfile.mkdtemp(prefix="bench-coldp-"))
-    try:
+    with tempfile.TemporaryDirectory(prefix="bench-coldp-") as work:
         return timed([*TOX, "run-parallel", "-p", parallel, "-e", ",".join(e.name for e in sample),
-                      "--notest", "--workdir", str(work)])
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+                      "--notest", "--workdir", work])
 
 
 def measure_warm(envs: list[toxini.TfEnv], cores: int, parallels: list[str]) -> dict:

@@ -279,7 +279,7 @@ class GraphEvaluator(object):
         self.feed_dict = feed_dict
         self.recorded = recorded or {}
         self.overrides = {}
-        self.base = None  # every perturbable source's value at the start, read by one run
+        self.base = None  # see _start()
         # One op that loads every float variable from a placeholder: a single run signature for all
         # set() calls (a Variable.load per variable costs a new executor per variable), made before
         # the session's first run.
@@ -338,23 +338,25 @@ class GraphEvaluator(object):
             return "source tensor cannot be fed"
         return ""
 
-    def get(self, name):
+    def _start(self):
+        """Every perturbable source's starting value, read by one run the first time it is asked."""
         if self.base is None:
             names = [n for n in sorted(self.sources) if not self.unperturbable(n)]
             values = self.run([self.sources[n] for n in names], overrides=False)
             self.base = dict(zip(names, values))
-        return self.base[name]
+        return self.base
+
+    def get(self, name):
+        return self._start()[name]
 
     def set(self, name, value):
-        source = self.sources[name]
+        # Perturbable variables are float variables: all of them are in self.loads.
         if name in self.loads:
-            self.get(name)
-            feed = dict((ph, value if n == name else self.base[n]) for n, ph in self.loads.items())
+            start = self._start()
+            feed = dict((ph, value if n == name else start[n]) for n, ph in self.loads.items())
             self.sess.run(self.load_op, feed_dict=feed)
-        elif tfapi.is_variable(source):
-            tfapi.assign(source, value, self.sess)
         else:
-            self.overrides[source] = value
+            self.overrides[self.sources[name]] = value
 
     def close(self):
         self.sess.close()
@@ -399,7 +401,7 @@ class EagerEvaluator(object):
         return self.sources[name].numpy()
 
     def set(self, name, value):
-        tfapi.assign(self.sources[name], value)
+        self.sources[name].assign(value)
 
     def close(self):
         pass

@@ -82,12 +82,9 @@ def set_seed(tf, seed):
     and Python's and numpy's, which Keras 2.x (tf-keras, TF >= 2.16) draws unseeded initialisers'
     seeds from: without them two runs of the same cell start from different weights."""
     import random as pyrandom
+    import numpy  # every TensorFlow release depends on it
     pyrandom.seed(seed)
-    try:
-        import numpy
-        numpy.random.seed(seed % (2 ** 32))
-    except ImportError:
-        pass
+    numpy.random.seed(seed % (2 ** 32))
     random = getattr(tf, "random", None)
     setter = getattr(random, "set_seed", None) or getattr(tf, "set_random_seed", None)
     if setter is None:
@@ -165,11 +162,3 @@ def session(tf, graph):
         intra_op_parallelism_threads=1, inter_op_parallelism_threads=1))
     sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
     return sess
-
-
-def assign(var, value, sess=None):
-    """Set a variable's value: Variable.load in a graph session, assign in eager."""
-    if sess is None:
-        var.assign(value)
-    else:
-        var.load(value, sess)
