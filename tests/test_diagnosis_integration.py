@@ -106,7 +106,7 @@ def test_switches_turn_both_off(tmp_path):
 # target, how many present gradients the recorder can reuse and how many it cannot.
 PROBE = """
 import importlib.util, json
-from harness.inside import numeric, tfapi
+from harness.inside import evaluators, tfapi
 tf, api = tfapi.load("graph")
 spec = importlib.util.spec_from_file_location("case", "cases/seed_conv_bn_gru.py")
 case = importlib.util.module_from_spec(spec)
@@ -116,7 +116,7 @@ with api.Graph().as_default() as graph:
     built = case.build(api)
     sources = [v for v in api.trainable_variables()]
     for name, target in built["targets"].items():
-        recorder = numeric.GradientRecorder(api, graph)
+        recorder = evaluators.GradientRecorder(api, graph)
         grads = recorder(tfapi.flatten(target), sources)
         present = [s for s, g in zip(sources, grads) if g is not None]
         out[name] = [len(present), sum(recorder.lookup(s) is not None for s in present)]

@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 
-from harness.inside import breakpoint, numeric, tfapi
+from harness.inside import breakpoint, evaluators, fdmath, numeric, tfapi
 from harness.schema import ERROR, GRAD, NONE, SKIPPED
 
 
@@ -96,7 +96,7 @@ class Worker(object):
         api = self.api
         graph = api.Graph()
         with graph.as_default():
-            tfapi.set_seed(api, numeric.SEED)
+            tfapi.set_seed(api, fdmath.SEED)
             built, failed = self.build(mod, api, cell, variant, "targets")
             if failed:
                 return failed
@@ -107,7 +107,7 @@ class Worker(object):
             clock = _Clock()
             pairs, recorded = [], {}
             for tname, ys in targets.items():
-                recorder = numeric.GradientRecorder(api, graph)
+                recorder = evaluators.GradientRecorder(api, graph)
                 pairs.extend(self.gradients(tname, ys, sources, recorder))
                 for name, source in sources.items():
                     found = recorder.lookup(source)
@@ -123,7 +123,7 @@ class Worker(object):
                             pair["detail"] = "break-point search failed: " + _error_text(exc)
                 clock.lap("breakpoint")
             if self.options.get("numeric", True):
-                self.check(pairs, lambda: numeric.GraphEvaluator(
+                self.check(pairs, lambda: evaluators.GraphEvaluator(
                     api, graph, targets, sources, numeric.feeds(graph, built.get("feeds")),
                     recorded))
                 clock.lap("numeric")
@@ -134,7 +134,7 @@ class Worker(object):
         why = tfapi.eager_unsupported(tf)
         if why:
             return {"status": SKIPPED, "detail": why, "pairs": []}
-        tfapi.set_seed(tf, numeric.SEED)
+        tfapi.set_seed(tf, fdmath.SEED)
         built, failed = self.build(mod, tf, cell, variant, "compute")
         if failed:
             return failed
@@ -157,7 +157,7 @@ class Worker(object):
             pairs.extend(self.gradients(tname, tfapi.flatten(value), sources, tape.gradient))
         clock.lap("gradients")
         if self.options.get("numeric", True):
-            self.check(pairs, lambda: numeric.EagerEvaluator(tf, built["compute"], sources))
+            self.check(pairs, lambda: evaluators.EagerEvaluator(tf, built["compute"], sources))
             clock.lap("numeric")
         return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps}
 
