@@ -3,7 +3,8 @@
 Inside rules apply: Python 3.6+, standard library only, no imports from harness.host.
 """
 
-SCHEMA_VERSION = 1
+# 2: statuses nonfinite and unavailable, value fingerprints of pairs and targets (1 is still read).
+SCHEMA_VERSION = 2
 RAW_KIND = "tf-regression-harness/raw"
 
 # Outcome of one (target, source) pair, or of a whole cell when it could not produce pairs.
@@ -16,12 +17,18 @@ TIMEOUT = "timeout"
 INSTALL_FAILED = "install_failed"
 ZERO = "zero"
 MISMATCH = "mismatch"
+NONFINITE = "nonfinite"
+UNAVAILABLE = "unavailable"
 
 STATUSES = {
-    GRAD: "tf.gradients returned a gradient tensor (agreeing with finite differences when checked)",
+    GRAD: "tf.gradients returned a gradient tensor, finite (agreeing with finite differences when "
+          "checked)",
+    NONFINITE: "a gradient tensor with NaN or Inf elements at the evaluated inputs",
     ZERO: "a gradient tensor that is all zero where central finite differences are clearly not",
     MISMATCH: "a gradient whose directional derivative differs from finite differences (> tolerance)",
     NONE: "tf.gradients returned None: no path from the source to the target that it follows",
+    UNAVAILABLE: "the case could not be built: the TensorFlow API it uses does not exist in this "
+                 "release (missing attribute or module, op not registered)",
     ERROR: "an exception: in tf.gradients, in the case's build(), on import, or an unreadable result file",
     SKIPPED: "not run, with the reason: no interpreter for this release here, or the case declines it",
     CRASH: "the interpreter died while running the cell (signal or exit code in detail)",
@@ -31,3 +38,6 @@ STATUSES = {
 
 # Statuses that say nothing about TensorFlow's behaviour: never the end of a transition.
 NOT_OUTCOMES = (SKIPPED, INSTALL_FAILED)
+# Outcomes about what a release offers rather than how its gradients behave: a transition from one
+# of these is an API that appears, listed apart from behaviour changes.
+AVAILABILITY = (UNAVAILABLE,)

@@ -47,6 +47,11 @@ def test_hand_checked_gradients(diag_raw, env):
     assert got[("right", "w")]["numeric"]["rel_error"] < 1e-3
     assert got[("doubled", "w")]["numeric"]["rel_error"] == pytest.approx(0.5, abs=1e-3)
     assert "relative error 0.5 > 0.05" in got[("doubled", "w")]["detail"]
+    # in gradient terms: TensorFlow's d doubled / d w next to per-element central differences
+    assert got[("doubled", "w")]["detail"].startswith(
+        "TensorFlow [2, 8, 18], finite differences [1, ")
+    assert got[("zeroed", "w")]["detail"].startswith(
+        "gradient is all zero; TensorFlow [0, 0, 0], finite differences [1, ")
     assert got[("zeroed", "w")]["numeric"]["analytic"] == 0.0
     assert abs(got[("zeroed", "w")]["numeric"]["finite_difference"]) > 1.0
     # relu of a negative number: zero, and the finite difference agrees.

@@ -75,7 +75,7 @@ def test_write_makes_every_file_and_a_png(raw_dir, tmp_path):
     paths = report.write(tables(raw_dir), tmp_path)
     names = sorted(p.name for p in paths)
     assert names == ["gradients.csv", "matrix.csv", "matrix.png", "matrix.svg", "report.html",
-                     "report.md", "transitions.csv"]
+                     "report.md", "transitions.csv", "value_changes.csv"]
     assert (tmp_path / "matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

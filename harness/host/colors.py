@@ -5,6 +5,8 @@ STATUS_COLORS = {
     "none": "#f46d43",
     "zero": "#fee08b",
     "mismatch": "#d73027",
+    "nonfinite": "#e7298a",
+    "unavailable": "#abd9e9",
     "error": "#7b3294",
     "crash": "#40004b",
     "timeout": "#c2a5cf",
@@ -21,4 +23,5 @@ def color(status: str) -> str:
 
 def text_color(status: str) -> str:
     """Black or white, whichever reads on the status colour."""
-    return "#ffffff" if status in ("grad", "mismatch", "error", "crash", "install_failed") else "#000000"
+    dark = ("grad", "mismatch", "nonfinite", "error", "crash", "install_failed")
+    return "#ffffff" if status in dark else "#000000"

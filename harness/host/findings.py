@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from harness.host import matrix
-from harness.schema import NOT_OUTCOMES
+from harness.schema import AVAILABILITY, NOT_OUTCOMES, UNAVAILABLE
 
 
 @dataclass
@@ -22,16 +22,30 @@ class Finding:
     last_old: str
     first_new: str
     detail: str = ""
+    missing: str = ""  # for an API that appears or goes: the unavailable side's detail
+
+    @property
+    def availability(self) -> bool:
+        """An API that appears (or goes), not a change of how gradients behave."""
+        return self.old in AVAILABILITY or self.new in AVAILABILITY
 
     def sentence(self, short_variant: str, md: bool = False) -> str:
         """One sentence; with md, names in code spans and the release of the change in bold."""
         code = (lambda t: f"`{t}`") if md else (lambda t: t)
         first = f"**{self.first_new}**" if md else self.first_new
         where = f" [{short_variant}]" if short_variant else ""
+        pair = (f"{code(self.case)}{where}: d {code(self.target)} / d "
+                f"({', '.join(code(s) for s in self.sources)})")
+        missing = f" — {code(self.missing)}" if self.missing else ""
+        if self.old == UNAVAILABLE:
+            return (f"{pair} is not available before {first} (up to {self.last_old}){missing}; "
+                    f"from {self.first_new} on it is {code(self.new)}")
+        if self.new == UNAVAILABLE:
+            return (f"{pair} is {code(self.old)} up to {self.last_old} and not available from "
+                    f"{first}{missing}")
         detail = f" — {code(self.detail)}" if self.detail else ""
-        return (f"{code(self.case)}{where}: d {code(self.target)} / d "
-                f"({', '.join(code(s) for s in self.sources)}) is {code(self.old)} up to "
-                f"{self.last_old} and {code(self.new)} from {first}{detail}")
+        return (f"{pair} is {code(self.old)} up to {self.last_old} and {code(self.new)} from "
+                f"{first}{detail}")
 
 
 def default_variants(tidy: pd.DataFrame) -> dict[str, dict[str, str]]:
@@ -58,14 +72,22 @@ def short_variant(case: str, variant: str, defaults: dict[str, dict[str, str]]) 
     return ",".join(diff) if diff else "default"
 
 
-def _detail(tidy: pd.DataFrame, row) -> str:
-    """The first_new cell's detail where it explains a failure (the exception, the signal)."""
-    if row.new_status in ("grad", "none"):
-        return ""
-    hit = tidy[(tidy["tf_version"] == row.first_new) & (tidy["case"] == row.case)
+def _detail(tidy: pd.DataFrame, row, version: str) -> str:
+    """The detail of the transition's pair in one release (the exception, the signal, what is
+    missing), cut to 300 characters."""
+    hit = tidy[(tidy["tf_version"] == version) & (tidy["case"] == row.case)
                & (tidy["variant"] == row.variant) & (tidy["target"] == row.target)
                & (tidy["source"] == row.source)]
     return str(hit["detail"].iloc[0])[:300] if len(hit) else ""
+
+
+def _missing(tidy: pd.DataFrame, row) -> str:
+    """For a transition from or to `unavailable`: the TensorFlow name the release lacks."""
+    if row.old_status == UNAVAILABLE:
+        return _detail(tidy, row, row.last_old).split(" not in this release", 1)[0]
+    if row.new_status == UNAVAILABLE:
+        return _detail(tidy, row, row.first_new).split(" not in this release", 1)[0]
+    return ""
 
 
 def findings(tidy: pd.DataFrame, trans: pd.DataFrame) -> list[Finding]:
@@ -76,8 +98,10 @@ def findings(tidy: pd.DataFrame, trans: pd.DataFrame) -> list[Finding]:
     out = []
     for k, grp in trans.groupby(keys, sort=False):
         first = next(grp.itertuples())
+        explains = first.new_status not in ("grad", "none", UNAVAILABLE)
         out.append(Finding(k[0], k[1], k[2], list(grp["source"]), k[3], k[4], k[5], k[6],
-                           _detail(tidy, first)))
+                           _detail(tidy, first, first.first_new) if explains else "",
+                           _missing(tidy, first)))
     size = {}
     for f in out:
         size[f.case] = size.get(f.case, 0) + len(f.sources)

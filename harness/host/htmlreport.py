@@ -30,7 +30,8 @@ def _status_cell(status, detail) -> str:
 def render(tables) -> str:
     """The page as one string."""
     defaults = fnd.default_variants(tables.tidy)
-    found = fnd.findings(tables.tidy, tables.transitions)
+    everything = fnd.findings(tables.tidy, tables.transitions)
+    found = [f for f in everything if not f.availability]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>TensorFlow gradient regression report</title>", f"<style>{_CSS}</style>",
              "</head><body>", "<h1>TensorFlow gradient regression report</h1>", "<h2>What changed</h2>"]
@@ -40,6 +41,13 @@ def render(tables) -> str:
             for f in found) + "</ul>")
     else:
         parts.append("<p>Nothing: every column has the same status in every release that ran.</p>")
+    appear = [f for f in everything if f.availability]
+    if appear:
+        parts.append("<h2>APIs that appear</h2><p>Not a change of behaviour: the API the case uses "
+                     "does not exist in the earlier releases (<code>unavailable</code>).</p><ul>"
+                     + "".join(f"<li>{escape(f.sentence(fnd.short_variant(f.case, f.variant, defaults)))}"
+                               "</li>" for f in appear) + "</ul>")
+    parts.append(_value_changes(tables))
     parts.append('<h2>Matrix</h2><div class="legend">' + "".join(
         f'<span style="background:{colors.color(s)};color:{colors.text_color(s)}" '
         f'title="{escape(m)}">{escape(s)}</span>' for s, m in STATUSES.items()) + "</div>")
@@ -68,6 +76,23 @@ def _matrix(tables, defaults) -> str:
                         for v in wide.index)
         rows.append(f"<tr><td>{escape(source)}</td>{cells}</tr>")
     return "<table>" + "\n".join(rows) + "</table>"
+
+
+def _value_changes(tables) -> str:
+    moved = tables.value_changes
+    if moved.empty:
+        return ""
+    head = ["case", "variant", "target", "source", "last old", "first new", "old value",
+            "new value", "change"]
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in (
+            r.case, r.variant, r.target, r.source or "(value of the target)", r.last_old,
+            r.first_new, r.old_value, r.new_value, f"{r.change:.3g}")) + "</tr>"
+        for r in moved.itertuples())
+    return (f"<h2>Values that changed</h2><p>Same inputs on every release; a move larger than "
+            f"{tables.value_tol:g} of the value's scale between consecutive releases with the same "
+            "status.</p><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>" + body
+            + "</table>")
 
 
 def _environments(tables) -> str:

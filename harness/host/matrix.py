@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from packaging.version import InvalidVersion, Version
 
-from harness.schema import NOT_OUTCOMES
+from harness.schema import AVAILABILITY, NOT_OUTCOMES
 
 KEY = ["case", "variant", "target", "source"]
 SEP = " | "
@@ -53,6 +53,11 @@ def transitions(df: pd.DataFrame) -> pd.DataFrame:
                 rows.append([*col.split(SEP, 3), prev_status, status, prev_version, version])
             prev_version, prev_status = version, status
     return pd.DataFrame(rows, columns=TRANSITION_COLUMNS)
+
+
+def is_availability(trans: pd.DataFrame) -> pd.Series:
+    """Transitions from or to a status about what a release offers (an API that appears or goes)."""
+    return trans["old_status"].isin(AVAILABILITY) | trans["new_status"].isin(AVAILABILITY)
 
 
 def transition_lines(trans: pd.DataFrame) -> list[str]:

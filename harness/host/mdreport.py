@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host import findings as fnd
-from harness.host import matrix
+from harness.host import matrix, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -24,7 +24,8 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
 
 
 def headline(tables, defaults) -> list[str]:
-    found = fnd.findings(tables.tidy, tables.transitions)
+    everything = fnd.findings(tables.tidy, tables.transitions)
+    found = [f for f in everything if not f.availability]
     versions = matrix.releases(tables.tidy)
     cases = sorted(set(tables.tidy["case"]) - {"*"})
     lines = ["# TensorFlow gradient regression report", ""]
@@ -39,10 +40,44 @@ def headline(tables, defaults) -> list[str]:
     for f in found:
         lines.append(f"- {f.sentence(fnd.short_variant(f.case, f.variant, defaults), md=True)}")
     lines.append("")
+    appear = [f for f in everything if f.availability]
+    if appear:
+        lines += ["## APIs that appear", "",
+                  "Not a change of behaviour: the API the case uses does not exist in the earlier "
+                  "releases (`unavailable`).", ""]
+        lines += [f"- {f.sentence(fnd.short_variant(f.case, f.variant, defaults), md=True)}"
+                  for f in appear]
+        lines.append("")
+    lines += value_changes(tables, defaults)
     for case, config in defaults.items():
-        if config and any(f.case == case for f in found):
+        if config and any(f.case == case for f in everything):
             lines.append(f"`[default]` of `{case}` is " + ", ".join(
                 f"`{k}={v}`" for k, v in config.items()) + "; other labels name what differs.")
+    return lines + [""]
+
+
+def value_changes(tables, defaults) -> list[str]:
+    """'## Values that changed': gradients (and targets) whose numbers moved between releases."""
+    moved = tables.value_changes
+    if moved.empty:
+        if tables.fingerprints.empty:
+            return []
+        return ["## Values that changed", "",
+                f"None: every deterministic gradient and target has the same value (within "
+                f"{tables.value_tol:g} relative) in consecutive releases with the same status.", ""]
+    lines = ["## Values that changed", "",
+             f"Same inputs on every release; a move larger than {tables.value_tol:g} of the "
+             "value's scale between consecutive releases with the same status "
+             "(`value_changes.csv`; `source` empty: the target's own value).", ""]
+    rows = [[r.case + (f" [{fnd.short_variant(r.case, r.variant, defaults)}]"
+                       if fnd.short_variant(r.case, r.variant, defaults) else ""),
+             r.target, r.source or "(value of the target)", r.last_old, f"**{r.first_new}**",
+             r.old_value, r.new_value, f"{r.change:.3g}"]
+            for r in moved.head(values.REPORT_ROWS).itertuples()]
+    lines += _table(["case", "target", "source", "last old", "first new", "old value",
+                     "new value", "change"], rows)
+    if len(moved) > values.REPORT_ROWS:
+        lines.append(f"\n… and {len(moved) - values.REPORT_ROWS} more in `value_changes.csv`.")
     return lines + [""]
 
 

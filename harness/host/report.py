@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host import diagnosis, interpreters, load, matrix, mdreport, toxini
+from harness.host import diagnosis, interpreters, load, matrix, mdreport, toxini, values
 from harness.host.errors import UserError
 
 ROOT = toxini.ROOT
@@ -23,10 +23,14 @@ class Tables:
     problems: list[load.EnvProblem]
     missing: list[str]
     docs: list[dict] = field(default_factory=list)
+    fingerprints: pd.DataFrame = field(default_factory=pd.DataFrame)  # values.table
+    value_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=values.CHANGE_COLUMNS))
+    value_tol: float = values.DEFAULT_TOL
 
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
-          cases: list[str] | None = None) -> Tables:
+          cases: list[str] | None = None, value_tol: float = values.DEFAULT_TOL) -> Tables:
     """Load every raw file of raw_dir and derive the tables; envs are the expected environments."""
     docs, problems = load.load_dir(raw_dir)
     present = {d["env_name"] for d in docs} | {p.env_name for p in problems}
@@ -43,7 +47,11 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
             raise UserError(f"no results for case {', '.join(unknown)} in {raw_dir} "
                             f"(cases with results: {', '.join(known) or 'none'})")
         tidy = tidy[tidy["case"].isin(cases)].reset_index(drop=True)
-    return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing, docs)
+    fingerprints = values.table(docs)
+    if cases:
+        fingerprints = fingerprints[fingerprints["case"].isin(cases)].reset_index(drop=True)
+    return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing, docs,
+                  fingerprints, values.changes(fingerprints, value_tol), value_tol)
 
 
 def merge_per_version(docs: list[dict]) -> list[dict]:
@@ -68,12 +76,14 @@ def merge_per_version(docs: list[dict]) -> list[dict]:
 def write_tables(tables: Tables, out_dir: Path) -> list[Path]:
     """The CSV files; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [out_dir / "gradients.csv", out_dir / "matrix.csv", out_dir / "transitions.csv"]
+    paths = [out_dir / "gradients.csv", out_dir / "matrix.csv", out_dir / "transitions.csv",
+             out_dir / "value_changes.csv"]
     tidy = tables.tidy.assign(_order=tables.tidy["tf_version"].map(matrix.version_key))
     tidy = tidy.sort_values("_order", kind="stable")[load.CSV_COLUMNS]
     tidy.to_csv(paths[0], index=False)
     tables.matrix.to_csv(paths[1])
     tables.transitions.to_csv(paths[2], index=False)
+    tables.value_changes.to_csv(paths[3], index=False, float_format="%.3g")
     return paths
 
 
@@ -97,10 +107,20 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     lines = [f"{len(tables.matrix)} releases x {len(tables.matrix.columns)} columns"]
-    found = matrix.transition_lines(tables.transitions)
+    availability = tables.transitions[matrix.is_availability(tables.transitions)]
+    found = matrix.transition_lines(tables.transitions.drop(availability.index))
     lines.append(f"{len(found)} transition{'s' if len(found) != 1 else ''}:" if found
                  else "no transitions: every column has one status across releases")
     lines += [f"  {line}" for line in found]
+    appear = matrix.transition_lines(availability)
+    if appear:
+        lines.append(f"{len(appear)} API change{'s' if len(appear) != 1 else ''} "
+                     "(not available on some releases):")
+        lines += [f"  {line}" for line in appear]
+    moved = len(tables.value_changes)
+    lines.append(f"{moved} value change{'s' if moved != 1 else ''} between consecutive releases "
+                 f"(tolerance {tables.value_tol:g}): value_changes.csv" if moved else
+                 f"no value changes between consecutive releases (tolerance {tables.value_tol:g})")
     lines += [f"{p.status}: {p.env_name}: {p.detail}" for p in tables.problems]
     if tables.missing:
         lines.append("missing (no results yet): " + ", ".join(tables.missing))
@@ -116,10 +136,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only-changing", action="store_true",
                         help="report.md without the list of columns that never change")
     parser.add_argument("--no-plots", action="store_true", help="skip matrix.png/.svg")
+    parser.add_argument("--value-tol", type=float, default=values.DEFAULT_TOL, metavar="TOL",
+                        help="relative move of a gradient's or target's value between consecutive "
+                             "releases that is a value change (default: %(default)g)")
 
 
 def run(args: argparse.Namespace) -> int:
-    tables = build(args.raw, cases=args.case or None)
+    if not args.value_tol > 0:
+        raise UserError(f"--value-tol {args.value_tol:g}: must be a positive number")
+    tables = build(args.raw, cases=args.case or None, value_tol=args.value_tol)
     if tables.tidy.empty:
         raise UserError(f"{args.raw}: no results to report (run e.g. tox -e tf18 first)")
     for path in write(tables, args.out, only_changing=args.only_changing, plots=not args.no_plots):

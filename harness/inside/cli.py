@@ -32,6 +32,9 @@ def parse_args(argv):
                    help="seconds one cell may take before it is stopped (default: %(default)g)")
     p.add_argument("--no-numeric", dest="numeric", action="store_false",
                    help="skip the numeric check of present gradients against finite differences")
+    p.add_argument("--no-values", dest="values", action="store_false",
+                   help="evaluate no gradient: no value fingerprints, no NaN/Inf check, no "
+                        "numeric check (statuses from tf.gradients alone)")
     p.add_argument("--no-breakpoint", dest="breakpoint", action="store_false",
                    help="skip the search for the op where backprop stops for None gradients")
     p.add_argument("--numeric-eps", type=float, default=numeric.DEFAULT_EPS, metavar="EPS",
@@ -54,8 +57,8 @@ def _say(text):
 
 def _options(args):
     """What the worker is told to do beyond tf.gradients."""
-    return {"numeric": args.numeric, "breakpoint": args.breakpoint, "eps": args.numeric_eps,
-            "tol": args.numeric_tol}
+    return {"numeric": args.numeric, "values": args.values, "breakpoint": args.breakpoint,
+            "eps": args.numeric_eps, "tol": args.numeric_tol}
 
 
 def plan(specs, all_variants):

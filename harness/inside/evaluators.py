@@ -5,7 +5,7 @@ Graph cells check the very tensors the case's own tf.gradients call returned: th
 default grad_ys (ones shaped like y), and feeding r into them makes the same gradient graph compute
 dL/ds. No second gradient graph is built (GradientRecorder, default_grad_ys).
 """
-from harness.inside import tfapi
+from harness.inside import fdmath, tfapi
 
 
 def _tail(name):
@@ -64,28 +64,54 @@ class GradientRecorder(object):
 class GraphEvaluator(object):
     """Targets and projected gradients of a graph cell by session runs; sources fed or loaded.
 
+    Every trainable float variable (and every float variable source) is loaded with the value
+    fdmath.variable_value gives its name and shape, the same on every release, before the first
+    evaluation; non-trainable variables (batch-norm moving statistics) keep their initial values.
     recorded: {(target, source): (gradient tensor, its grad_ys tensors)} from the case's own calls;
-    pairs without one get a gradient graph of their own built with grad_ys = r.
+    pairs without one get a gradient graph of their own, built once, with grad_ys placeholders.
     """
 
     def __init__(self, api, graph, targets, sources, feed_dict, recorded=None):
         self.api, self.graph, self.ys, self.sources = api, graph, targets, sources
         self.feed_dict = feed_dict
-        self.recorded = recorded or {}
+        self.built = dict(recorded or {})
         self.overrides = {}
-        self.base = None  # see _start()
-        # One op that loads every float variable from a placeholder: a single run signature for all
-        # set() calls (a Variable.load per variable costs a new executor per variable), made before
+        self.base = {}  # starting values of tensor sources, read when first asked
+        with graph.as_default():
+            trainable = list(api.trainable_variables())
+        candidates = trainable + [s for s in sources.values() if tfapi.is_variable(s)]
+        self.variables = []
+        for var in candidates:
+            shape = tfapi.static_shape(var)
+            if (tfapi.is_float(var.dtype) and shape is not None and None not in shape
+                    and not any(var is v for v in self.variables)):
+                self.variables.append(var)
+        # One op that loads every such variable from a placeholder: a single run signature for
+        # all loads (a Variable.load per variable costs a new executor per variable), made before
         # the session's first run.
-        self.loads = {}
         with graph.as_default(), graph.name_scope("harness_numeric_load"):
-            for name, source in sorted(sources.items()):
-                if tfapi.is_variable(source) and tfapi.is_float(source.dtype):
-                    dtype = source.dtype.base_dtype
-                    self.loads[name] = api.placeholder(dtype, shape=source.shape)
-            self.load_op = api.group(*[sources[n].assign(ph) for n, ph in self.loads.items()]) \
-                if self.loads else None
+            self.loads = [api.placeholder(v.dtype.base_dtype, shape=v.shape) for v in self.variables]
+            self.load_op = api.group(*[v.assign(ph) for v, ph in zip(self.variables, self.loads)]) \
+                if self.variables else None
         self.sess = tfapi.session(api, graph)
+        own = [v for v in self.variables if not any(v is t for t in trainable)]
+        kept = dict(zip([id(v) for v in own], self.sess.run(own))) if own else {}
+        self.values = [kept[id(v)] if id(v) in kept else fdmath.variable_value(
+            tfapi.variable_name(v), tfapi.static_shape(v), v.dtype.base_dtype.as_numpy_dtype)
+            for v in self.variables]
+        self._load()
+
+    def _load(self):
+        if self.load_op is not None:
+            self.sess.run(self.load_op, feed_dict=dict(zip(self.loads, self.values)))
+
+    def _index(self, name):
+        """Position of a source among the loaded variables, or None for a fed tensor."""
+        source = self.sources[name]
+        for i, var in enumerate(self.variables):
+            if var is source:
+                return i
+        return None
 
     def run(self, fetches, overrides=True, extra=None):
         feed = dict(self.feed_dict)
@@ -99,56 +125,52 @@ class GraphEvaluator(object):
         return self.run(self.ys)
 
     def gradients(self, projections, pairs):
-        """{(target, source): dL/ds} for L = sum(r * target)."""
-        if all(p in self.recorded for p in pairs):
-            feed, keys = {}, list(pairs)
-            for tname, sname in keys:
-                for grad_y, r in zip(self.recorded[(tname, sname)][1], projections[tname]):
-                    feed[grad_y] = r.astype(grad_y.dtype.as_numpy_dtype)
-            values = self.run([self.recorded[k][0] for k in keys], extra=feed)
-            return dict(zip(keys, values))
-        fetches = {}
-        for tname in sorted(set(t for t, _ in pairs)):
-            names = [s for t, s in pairs if t == tname]
+        """{(target, source): dL/ds} for L = sum(r * target); r = ones gives tf.gradients' own."""
+        missing = [p for p in pairs if p not in self.built]
+        for tname in sorted(set(t for t, _ in missing)):
+            names = [s for t, s in missing if t == tname]
             ys = self.ys[tname]
-            grad_ys = [self.api.constant(r.astype(y.dtype.as_numpy_dtype))
-                       for r, y in zip(projections[tname], ys)]
+            grad_ys = [self.api.placeholder(y.dtype.base_dtype, shape=y.shape) for y in ys]
             grads = self.api.gradients(ys, [self.sources[n] for n in names], grad_ys=grad_ys)
             for name, grad in zip(names, grads):
-                fetches[(tname, name)] = tfapi.dense(grad, self.api)
-        # A session cannot run ops added after its first run when tf.gradients rewrote an op it
-        # already ran (TF 2.2 - 2.4, control flow v2 while loops: "Connecting to invalid output N
-        # of source node .../while"); a new one can, with the same seeded initial values.
-        self.sess.close()
-        self.sess = tfapi.session(self.api, self.graph)
-        keys = list(fetches)
-        return dict(zip(keys, self.run([fetches[k] for k in keys])))
+                self.built[(tname, name)] = (tfapi.dense(grad, self.api), grad_ys)
+        if missing:
+            # A session cannot run ops added after its first run when tf.gradients rewrote an op
+            # it already ran (TF 2.2 - 2.4, control flow v2 while loops: "Connecting to invalid
+            # output N of source node .../while"); a new one can, loaded with the same values.
+            self.sess.close()
+            self.sess = tfapi.session(self.api, self.graph)
+            self._load()
+        feed, keys = {}, list(pairs)
+        for tname, sname in keys:
+            for grad_y, r in zip(self.built[(tname, sname)][1], projections[tname]):
+                feed[grad_y] = r.astype(grad_y.dtype.as_numpy_dtype)
+        values = self.run([self.built[k][0] for k in keys], extra=feed)
+        return dict(zip(keys, values))
 
     def unperturbable(self, name):
         source = self.sources[name]
         if not tfapi.is_float(source.dtype):
             return "integer source: cannot be perturbed"
-        if not tfapi.is_variable(source) and not self.graph.is_feedable(source):
+        if tfapi.is_variable(source):
+            return "" if self._index(name) is not None else "variable of unknown shape"
+        if not self.graph.is_feedable(source):
             return "source tensor cannot be fed"
         return ""
 
-    def _start(self):
-        """Every perturbable source's starting value, read by one run the first time it is asked."""
-        if self.base is None:
-            names = [n for n in sorted(self.sources) if not self.unperturbable(n)]
-            values = self.run([self.sources[n] for n in names], overrides=False)
-            self.base = dict(zip(names, values))
-        return self.base
-
     def get(self, name):
-        return self._start()[name]
+        i = self._index(name)
+        if i is not None:
+            return self.values[i]
+        if name not in self.base:
+            self.base[name] = self.run(self.sources[name], overrides=False)
+        return self.base[name]
 
     def set(self, name, value):
-        # Perturbable variables are float variables: all of them are in self.loads.
-        if name in self.loads:
-            start = self._start()
-            feed = dict((ph, value if n == name else start[n]) for n, ph in self.loads.items())
-            self.sess.run(self.load_op, feed_dict=feed)
+        i = self._index(name)
+        if i is not None:
+            self.values[i] = value
+            self._load()
         else:
             self.overrides[self.sources[name]] = value
 
@@ -161,6 +183,11 @@ class EagerEvaluator(object):
 
     def __init__(self, tf, compute, sources):
         self.tf, self.compute, self.sources = tf, compute, sources
+        for var in sources.values():  # the same starting point on every release, as for graphs
+            if tfapi.is_variable(var) and getattr(var, "trainable", False) and tfapi.is_float(
+                    var.dtype) and var.shape.is_fully_defined():
+                var.assign(fdmath.variable_value(tfapi.variable_name(var), var.shape.as_list(),
+                                                 var.dtype.base_dtype.as_numpy_dtype))
 
     def targets(self):
         return dict((t, [y.numpy() for y in tfapi.flatten(v)]) for t, v in self.compute().items())

@@ -3,14 +3,18 @@
 Inside rules: Python 3.6+, standard library and numpy only (every TensorFlow depends on numpy; it is
 imported lazily). No TensorFlow here: harness.inside.numeric drives these functions with evaluators.
 """
+import math
 import zlib
 
-from harness.schema import GRAD, MISMATCH, ZERO
+from harness.schema import GRAD, MISMATCH, NONFINITE, ZERO
 
 SEED = 20180801
 NOISE_FACTOR = 5  # a mismatch must also exceed this many times the step-to-step change of the FD
 RESOLUTION = 100  # ulps of L below which a change of L is round-off
 SHARED_COS = 0.5  # targets whose gradients are this aligned with the shared direction share runs
+FULL_VALUES = 64  # fingerprints hold every element of a value up to this size
+PROJECTIONS = 3  # ... and of larger ones: norm, sum, this many fixed random projections
+COMPONENTS = 8  # sources up to this size get per-element finite differences in details
 
 
 def _np():
@@ -23,13 +27,27 @@ def rng(name):
     return _np().random.RandomState((SEED + zlib.crc32(name.encode("utf-8"))) % (2 ** 32))
 
 
+def number(x):
+    """A float for JSON: finite as it is, NaN and Inf as the strings 'nan', 'inf', '-inf'."""
+    x = float(x)
+    return x if math.isfinite(x) else repr(x)
+
+
 def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0):
     """(status, facts) for one pair from the directional derivative and two finite differences.
 
-    floor: the smallest derivative the target's float resolution can show at this step.
+    floor: the smallest derivative the target's float resolution can show at this step. A NaN or
+    Inf on TensorFlow's side is `nonfinite`; on the finite-difference side it gives no verdict.
+    Nothing non-finite can reach a comparison, so nothing non-finite can read as agreement.
     """
+    facts = {"analytic": number(analytic), "finite_difference": number(fd)}
+    if not math.isfinite(analytic):
+        return NONFINITE, facts
+    if not all(math.isfinite(x) for x in (fd, fd_half, floor)):
+        facts.update({"inconclusive": True, "why": "finite difference is not finite"})
+        return GRAD, facts
     noise = max(abs(fd - fd_half), floor)
-    facts = {"analytic": analytic, "finite_difference": fd, "noise": noise}
+    facts["noise"] = noise
     if all_zero:
         clearly = abs(fd) > NOISE_FACTOR * noise and abs(fd) > 0
         facts["rel_error"] = 1.0 if clearly else 0.0
@@ -46,14 +64,98 @@ def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0):
     return MISMATCH, facts
 
 
+def _numbers(values):
+    return "[" + ", ".join("{:.5g}".format(float(v)) for v in values) + "]"
+
+
 def describe(status, facts, tol):
-    """The pair's `detail` text for a numeric verdict."""
+    """The pair's `detail` for a numeric verdict, in gradient terms where the source is small.
+
+    facts["components"] ({"tensorflow": [...], "finite_differences": [...]}, d sum(target) / d each
+    element of the source) is there for sources of up to COMPONENTS elements; larger sources are
+    described by the directional numbers, labelled as such.
+    """
+    parts = facts.get("components")
+    if parts:
+        numbers = "TensorFlow {}, finite differences {}".format(
+            _numbers(parts["tensorflow"]), _numbers(parts["finite_differences"]))
+    else:
+        numbers = ("along the gradient, directional derivative of sum(r * target) (r a fixed "
+                   "random projection): TensorFlow {:.6g}, finite difference {:.6g}").format(
+                       float(facts["analytic"]), float(facts["finite_difference"]))
+    if status == NONFINITE:
+        counts = facts["counts"]
+        text = "{} NaN, {} Inf of {} elements".format(counts["nan"], counts["inf"], counts["size"])
+        return text + ("; " + numbers if parts else "")
     if status == ZERO:
-        return "gradient is all zero; finite difference {:.4g}".format(facts["finite_difference"])
+        return "gradient is all zero; " + numbers
     if status == MISMATCH:
-        return "relative error {:.3g} > {:g}: TensorFlow {:.6g}, finite difference {:.6g}".format(
-            facts["rel_error"], tol, facts["analytic"], facts["finite_difference"])
+        return "{} (relative error {:.3g} > {:g})".format(numbers, facts["rel_error"], tol)
     return ""
+
+
+def _floats(arrays):
+    """Every element of a value (an array or a list of arrays) as one float64 vector, or None."""
+    np = _np()
+    arrays = [np.asarray(a) for a in (arrays if isinstance(arrays, (list, tuple)) else [arrays])]
+    parts = []
+    for a in arrays:
+        if np.issubdtype(a.dtype, np.complexfloating):
+            parts += [a.real.ravel(), a.imag.ravel()]
+        elif np.issubdtype(a.dtype, np.floating):
+            parts.append(a.ravel())
+        else:
+            return None, str(a.dtype)
+    flat = np.concatenate(parts).astype("float64") if parts else np.zeros(0)
+    return flat, ""
+
+
+def fingerprint(value):
+    """A value's fingerprint, comparable across releases: every element up to FULL_VALUES, else
+    norm, sum and PROJECTIONS fixed random projections of the finite part; NaN/Inf counts; scale
+    (the largest finite magnitude). A value that is not float gets only the reason."""
+    np = _np()
+    flat, dtype = _floats(value)
+    if flat is None:
+        return {"why": "not a float tensor ({})".format(dtype)}
+    finite = np.isfinite(flat)
+    part = np.where(finite, flat, 0.0)
+    out = {"size": int(flat.size), "nan": int(np.isnan(flat).sum()),
+           "inf": int(np.isinf(flat).sum()), "scale": float(np.abs(part).max()) if flat.size else 0.0}
+    if flat.size <= FULL_VALUES:
+        out["values"] = [number(x) for x in flat]
+    else:
+        r = rng("fingerprint/{}".format(flat.size)).standard_normal((PROJECTIONS, flat.size))
+        out.update({"norm": float(np.sqrt(np.sum(np.square(part)))), "sum": float(part.sum()),
+                    "projections": [float(x) for x in r.dot(part)]})
+    return out
+
+
+def same(a, b):
+    """Two evaluations give the very same numbers (NaN equal to NaN): the cell is deterministic."""
+    np = _np()
+    fa, _ = _floats(a)
+    fb, _ = _floats(b)
+    if fa is None or fb is None:
+        return all(np.array_equal(x, y) for x, y in zip(a, b))
+    if fa.shape != fb.shape:
+        return False
+    return bool(((fa == fb) | (np.isnan(fa) & np.isnan(fb))).all())
+
+
+def variable_value(name, shape, dtype):
+    """The value every release loads into a trainable variable: seeded by its name and shape.
+
+    Rank >= 2: uniform in +-sqrt(6 / (fan_in + fan_out)) (Glorot's scale, so layers stay in their
+    working range); rank 0 and 1 (biases, batch-norm scale and offset): uniform in [0.5, 1.5].
+    """
+    shape = list(shape)
+    r = rng("variable/{}/{}".format(name, shape))
+    if len(shape) >= 2:
+        fan_in, fan_out = int(_np().prod(shape[:-1])), shape[-1]
+        limit = math.sqrt(6.0 / max(fan_in + fan_out, 1))
+        return r.uniform(-limit, limit, size=shape).astype(dtype)
+    return r.uniform(0.5, 1.5, size=shape).astype(dtype)
 
 
 def loss(projection, values):

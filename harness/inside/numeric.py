@@ -1,7 +1,12 @@
-"""Numeric check of present gradients: a directional derivative against central finite differences.
+"""Evaluation of present gradients: fingerprints, NaN/Inf, and a check against finite differences.
 
 Inside rules: Python 3.6+, standard library, numpy and TensorFlow only (numpy imported lazily: every
 TensorFlow depends on it), no imports from harness.host, no f-string '=', no dataclasses.
+
+A cell is evaluated at inputs that are the same on every release: trainable variables loaded with
+values seeded by their names and shapes (evaluators), placeholders fed the case's `feeds` or values
+seeded by their names (generated_value). evaluate() records each present gradient's fingerprint and
+each target's, marks NaN/Inf gradients `nonfinite`, and runs the finite-difference check.
 
 For a target y and a source s: L = sum(r * y) with a fixed random projection r; d is the unit
 direction of TensorFlow's own gradient g = dL/ds (shared by the targets whose gradients point alike;
@@ -17,7 +22,7 @@ eager functions are in harness.inside.evaluators.
 """
 from harness.inside import fdmath, tfapi
 from harness.inside.fdmath import describe, directions, loss, rng, verdict
-from harness.schema import GRAD
+from harness.schema import GRAD, NONFINITE
 
 DEFAULT_EPS = 1e-3
 DEFAULT_TOL = 0.05
@@ -43,9 +48,27 @@ def generated_value(name, shape, dtype):
     return None
 
 
+class FeedError(ValueError):
+    """A case's `feeds` that do not fit its graph; the message names the placeholder."""
+
+
 def feeds(graph, given):
-    """Every placeholder of the graph -> value: the case's own feeds first, generated for the rest."""
+    """Every placeholder of the graph -> value: the case's own feeds first, generated for the rest.
+
+    A given key that is not a tensor of the graph, or a value whose shape the placeholder cannot
+    take, raises FeedError. Non-finite values are allowed: some bugs need them.
+    """
+    np = _np()
     out = dict(given or {})
+    for key, value in out.items():
+        if getattr(key, "graph", None) is not graph:
+            raise FeedError("feeds: {!r} is not a tensor of the case's graph".format(key))
+        shape = tfapi.static_shape(key)
+        got = list(np.shape(value))
+        if shape is not None and (len(got) != len(shape) or any(
+                want is not None and want != have for want, have in zip(shape, got))):
+            raise FeedError("feeds: placeholder {!r} takes shape {}, the value has shape {}".format(
+                key.op.name, shape, got))
     for ph in tfapi.placeholders(graph):
         if ph not in out:
             value = generated_value(ph.op.name, tfapi.static_shape(ph), ph.dtype)
@@ -54,14 +77,94 @@ def feeds(graph, given):
     return out
 
 
-def check(pairs, evaluator, eps=DEFAULT_EPS, tol=DEFAULT_TOL):
-    """Add a numeric verdict to every `grad` pair of one cell (status, detail and 'numeric')."""
+def evaluate(pairs, evaluator, options):
+    """Evaluate a cell at the inputs every release shares; returns the cell's `values` record.
+
+    Two runs of targets and gradients (tf.gradients' own, grad_ys = ones) tell whether the cell is
+    deterministic; every present gradient gets its fingerprint (`value`), and is `nonfinite` when
+    it holds NaN or Inf; then, unless options['numeric'] is off, the finite-difference check of the
+    remaining `grad` pairs (not for non-deterministic cells: their differences are noise).
+    """
+    np = _np()
+    present = [p for p in pairs if p["status"] == GRAD]
+    keys = [(p["target"], p["source"]) for p in present]
+    try:
+        first = evaluator.targets()
+        second = evaluator.targets()
+        ones = dict((t, [np.ones(np.shape(v)) for v in vals]) for t, vals in first.items())
+        plain = evaluator.gradients(ones, keys) if keys else {}
+        again = evaluator.gradients(ones, keys) if keys else {}
+    except Exception as exc:  # a graph that cannot be evaluated keeps its symbolic statuses
+        why = "evaluation failed: " + _short(exc)
+        for pair in present:
+            pair["numeric"] = {"checked": False, "why": why}
+        return {"why": why}
+    deterministic = all(fdmath.same(first[t], second[t]) for t in first) and all(
+        fdmath.same(plain[k], again[k]) for k in keys)
+    record = {"deterministic": deterministic,
+              "targets": dict((t, fdmath.fingerprint(v)) for t, v in first.items())}
+    for pair in present:
+        value = fdmath.fingerprint(plain[(pair["target"], pair["source"])])
+        pair["value"] = value
+        if value.get("nan") or value.get("inf"):
+            facts = {"checked": True, "counts": value}
+            facts["components"] = _components(evaluator, pair, plain, options)
+            pair.update({"status": NONFINITE, "numeric": facts,
+                         "detail": describe(NONFINITE, facts, options.get("tol", DEFAULT_TOL))})
+    if options.get("numeric", True):
+        if deterministic:
+            check(pairs, evaluator, plain, options)
+        else:
+            for pair in pairs:
+                if pair["status"] == GRAD:
+                    pair["numeric"] = {"checked": False, "why": "non-deterministic: two runs at "
+                                       "the same inputs gave different values"}
+    return record
+
+
+def _components(evaluator, pair, plain, options):
+    """TensorFlow's gradient and per-element central differences of sum(target), for a source of
+    up to fdmath.COMPONENTS elements (else None): the numbers an upstream report needs."""
+    np = _np()
+    source = pair["source"]
+    if evaluator.unperturbable(source):
+        return None
+    s0 = np.asarray(evaluator.get(source))
+    if s0.size > fdmath.COMPONENTS or s0.size == 0:
+        return None
+    ones = dict((t, [np.ones(np.shape(v)) for v in vals])
+                for t, vals in evaluator.targets().items())
+    eps = options.get("eps", DEFAULT_EPS)
+    flat, out = s0.reshape(-1), []
+    try:
+        for i in range(flat.size):
+            h = eps * max(abs(float(flat[i])), 1.0) if np.isfinite(flat[i]) else eps
+            sums = []
+            for sign in (1.0, -1.0):
+                moved = flat.copy()
+                moved[i] = moved[i] + sign * h
+                evaluator.set(source, moved.reshape(s0.shape).astype(s0.dtype))
+                sums.append(loss(ones[pair["target"]], evaluator.targets()[pair["target"]]))
+            out.append((sums[0] - sums[1]) / (2 * h))
+    finally:
+        evaluator.set(source, s0)
+    grad = np.asarray(plain[(pair["target"], source)]).reshape(-1)
+    return {"tensorflow": [fdmath.number(x) for x in grad],
+            "finite_differences": [fdmath.number(x) for x in out]}
+
+
+def check(pairs, evaluator, plain, options):
+    """Add a finite-difference verdict to every `grad` pair of one cell (status, detail, numeric).
+
+    plain: tf.gradients' own gradients of these pairs, for details in gradient terms.
+    """
+    eps, tol = options.get("eps", DEFAULT_EPS), options.get("tol", DEFAULT_TOL)
     todo = [p for p in pairs if p["status"] == GRAD]
     if not todo:
         return
     try:
         base = evaluator.targets()
-        projections = dict((t, [rng("r/" + t).standard_normal(v.shape) for v in vals])
+        projections = dict((t, [rng("r/" + t).standard_normal(_np().shape(v)) for v in vals])
                            for t, vals in base.items())
         grads = evaluator.gradients(projections, [(p["target"], p["source"]) for p in todo])
     except Exception as exc:  # a graph that cannot be evaluated keeps its symbolic statuses
@@ -86,6 +189,10 @@ def check(pairs, evaluator, eps=DEFAULT_EPS, tol=DEFAULT_TOL):
             facts.update({"checked": True, "eps": eps, "tol": tol})
             pair["numeric"] = facts
             if status != GRAD:
+                if status == NONFINITE:
+                    facts["counts"] = pair.get("value") or fdmath.fingerprint(
+                        grads[(pair["target"], source)])
+                facts["components"] = _components(evaluator, pair, plain, options)
                 pair["status"], pair["detail"] = status, describe(status, facts, tol)
 
 

@@ -26,6 +26,48 @@ def versions(tf):
     return {"tf_version": version, "tf_git_version": git}
 
 
+_TF_MODULES = ("tensorflow", "tf_keras", "keras", "tensorboard")
+
+
+def _public(name):
+    """'tensorflow_core._api.v2.math.x' -> 'tensorflow.math.x': the name as users write it."""
+    import re
+    name = re.sub(r"^tensorflow_core\b", "tensorflow", name)
+    return re.sub(r"^tensorflow\.(?:_api\.v\d+\.|tools\.api\.generator\.api\.)", "tensorflow.", name)
+
+
+def missing_api(exc, line=""):
+    """The TensorFlow name an exception says this release lacks, or '' for any other exception.
+
+    AttributeError on a TensorFlow module ("module 'tensorflow.math' has no attribute 'xlogy'"),
+    ImportError of a TensorFlow module (line: the case's source line that raised, whose
+    "from M import" names the module where Python 3.6's "cannot import name 'x'" does not), or an op
+    the binary has not registered.
+    """
+    import re
+    text = str(exc)
+    found = re.search(r"Op type not registered '([^']+)'", text)
+    if found:
+        return "op " + found.group(1)
+    if isinstance(exc, AttributeError):
+        found = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", text)
+        if found and found.group(1).startswith(_TF_MODULES):
+            return _public(found.group(1) + "." + found.group(2))
+        return ""
+    if isinstance(exc, ImportError):
+        module = getattr(exc, "name", None) or ""
+        found = re.match(r"No module named '([\w.]+)'", text)
+        if found:
+            module = found.group(1)
+        name = re.match(r"cannot import name '(\w+)'", text)
+        written = re.search(r"from ([\w.]+) import", line)
+        if not module and written:
+            module = written.group(1)
+        if module.startswith(_TF_MODULES):
+            return _public(module + ("." + name.group(1) if name else ""))
+    return ""
+
+
 def flatten(value):
     """Tensors of a target: a tensor, or a (nested) list/tuple such as an LSTMStateTuple."""
     if isinstance(value, (list, tuple)):

@@ -12,7 +12,23 @@ import time
 import traceback
 
 from harness.inside import breakpoint, evaluators, fdmath, numeric, tfapi
-from harness.schema import ERROR, GRAD, NONE, SKIPPED
+from harness.schema import ERROR, GRAD, NONE, SKIPPED, UNAVAILABLE
+
+
+def _failure(what, exc, path):
+    """The cell's result for an exception in the case's own code: `unavailable` when it says this
+    release lacks a TensorFlow API, else `error`."""
+    text = _error_text(exc, path)
+    line = ""
+    own = [f for f in traceback.extract_tb(exc.__traceback__)
+           if os.path.abspath(f.filename) == os.path.abspath(path)]
+    if own:
+        line = own[-1].line or ""
+    missing = tfapi.missing_api(exc, line)
+    if missing:
+        return {"status": UNAVAILABLE, "pairs": [],
+                "detail": "{} not in this release: {} {}".format(missing, what, text)}
+    return {"status": ERROR, "pairs": [], "detail": "{} {}".format(what, text)}
 
 
 def _error_text(exc, path=None):
@@ -62,13 +78,13 @@ class Worker(object):
                 spec.loader.exec_module(mod)
                 self.modules[name] = (mod, None)
             except BaseException as exc:  # a case may raise anything, SystemExit included
-                self.modules[name] = (None, "import failed: " + _error_text(exc, path))
+                self.modules[name] = (None, _failure("import failed:", exc, path))
         return self.modules[name]
 
     def run_cell(self, cell):
         mod, problem = self.module(cell["case"], cell["path"])
         if problem:
-            return {"status": ERROR, "detail": problem, "pairs": []}
+            return dict(problem, pairs=[])
         variant = dict((axis, value) for axis, value in cell["variant"])
         state = tfapi.control_flow_state()
         try:
@@ -83,8 +99,7 @@ class Worker(object):
         try:
             built = mod.build(api, **variant)
         except BaseException as exc:
-            return None, {"status": ERROR, "pairs": [],
-                          "detail": "build() raised " + _error_text(exc, cell["path"])}
+            return None, _failure("build() raised", exc, cell["path"])
         if isinstance(built, dict) and built.get("skip"):
             return None, {"status": SKIPPED, "detail": str(built["skip"]), "pairs": []}
         if not isinstance(built, dict) or not built.get(needs):
@@ -100,6 +115,10 @@ class Worker(object):
             built, failed = self.build(mod, api, cell, variant, "targets")
             if failed:
                 return failed
+            try:
+                feed_dict = numeric.feeds(graph, built.get("feeds"))
+            except numeric.FeedError as exc:
+                return {"status": ERROR, "pairs": [], "detail": "{}: {}".format(cell["case"], exc)}
             sources = built.get("sources")
             if not sources:
                 sources = dict((tfapi.variable_name(v), v) for v in api.trainable_variables())
@@ -122,12 +141,11 @@ class Worker(object):
                         if pair["status"] == NONE and "break_op" not in pair:
                             pair["detail"] = "break-point search failed: " + _error_text(exc)
                 clock.lap("breakpoint")
-            if self.options.get("numeric", True):
-                self.check(pairs, lambda: evaluators.GraphEvaluator(
-                    api, graph, targets, sources, numeric.feeds(graph, built.get("feeds")),
-                    recorded))
-                clock.lap("numeric")
-        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps}
+            values = self.evaluate(pairs, lambda: evaluators.GraphEvaluator(
+                api, graph, targets, sources, feed_dict, recorded))
+            clock.lap("numeric")
+        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps,
+                "values": values}
 
     def run_eager(self, mod, cell, variant):
         tf = self.tf
@@ -147,8 +165,7 @@ class Worker(object):
                         tape.watch(source)
                 targets = built["compute"]()
         except Exception as exc:
-            return {"status": ERROR, "pairs": [],
-                    "detail": "compute() raised " + _error_text(exc, cell["path"])}
+            return _failure("compute() raised", exc, cell["path"])
         if not sources:
             sources = dict((tfapi.variable_name(v), v) for v in tape.watched_variables()
                            if v.trainable)
@@ -156,27 +173,32 @@ class Worker(object):
         for tname, value in targets.items():
             pairs.extend(self.gradients(tname, tfapi.flatten(value), sources, tape.gradient))
         clock.lap("gradients")
-        if self.options.get("numeric", True):
-            self.check(pairs, lambda: evaluators.EagerEvaluator(tf, built["compute"], sources))
-            clock.lap("numeric")
-        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps}
+        values = self.evaluate(pairs, lambda: evaluators.EagerEvaluator(tf, built["compute"], sources))
+        clock.lap("numeric")
+        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps,
+                "values": values}
 
-    def check(self, pairs, make_evaluator):
-        """The numeric check of a cell's grad pairs; an evaluator that cannot start is recorded."""
+    def evaluate(self, pairs, make_evaluator):
+        """Values, NaN/Inf and the numeric check of a cell's grad pairs (numeric.evaluate); an
+        evaluator that cannot start, or an evaluation that fails, is recorded, never fatal."""
+        if not self.options.get("values", True):
+            return {"why": "not evaluated (--no-values)"}
         try:
             evaluator = make_evaluator()
         except Exception as exc:
+            why = "no session: " + _error_text(exc)
             for pair in pairs:
                 if pair["status"] == GRAD:
-                    pair["numeric"] = {"checked": False, "why": "no session: " + _error_text(exc)}
-            return
+                    pair["numeric"] = {"checked": False, "why": why}
+            return {"why": why}
         try:
-            numeric.check(pairs, evaluator, self.options.get("eps", numeric.DEFAULT_EPS),
-                          self.options.get("tol", numeric.DEFAULT_TOL))
+            return numeric.evaluate(pairs, evaluator, self.options)
         except Exception as exc:  # the check must never cost the cell its symbolic statuses
+            why = "check failed: " + _error_text(exc)
             for pair in pairs:
                 if pair["status"] == GRAD and "numeric" not in pair:
-                    pair["numeric"] = {"checked": False, "why": "check failed: " + _error_text(exc)}
+                    pair["numeric"] = {"checked": False, "why": why}
+            return {"why": why}
         finally:
             evaluator.close()
 

@@ -1,0 +1,110 @@
+"""The finite-difference maths and value fingerprints (harness.inside.fdmath): numpy only, no TF."""
+import math
+
+import numpy as np
+import pytest
+
+from harness.inside import fdmath
+from harness.schema import GRAD, MISMATCH, NONFINITE, ZERO
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("analytic", [NAN, INF, -INF])
+@pytest.mark.parametrize("fd", [1.0, 0.0, NAN, INF])
+def test_a_nonfinite_gradient_is_nonfinite_whatever_the_finite_difference(analytic, fd):
+    status, facts = fdmath.verdict(analytic, fd, fd, all_zero=False, tol=0.05)
+    assert status == NONFINITE
+    assert facts["analytic"] in ("nan", "inf", "-inf")  # JSON-safe
+
+
+@pytest.mark.parametrize("fd, fd_half", [(NAN, 1.0), (1.0, NAN), (INF, INF), (NAN, NAN)])
+def test_a_nonfinite_finite_difference_gives_no_verdict_and_no_agreement(fd, fd_half):
+    status, facts = fdmath.verdict(1.0, fd, fd_half, all_zero=False, tol=0.05)
+    assert status == GRAD
+    assert facts["inconclusive"] is True
+    assert "rel_error" not in facts  # never an agreement computed from NaN
+    assert "not finite" in facts["why"]
+
+
+def test_a_nonfinite_noise_floor_gives_no_verdict():
+    status, facts = fdmath.verdict(2.0, 1.0, 1.0, all_zero=False, tol=0.05, floor=NAN)
+    assert (status, facts.get("inconclusive")) == (GRAD, True)
+
+
+def test_all_zero_gradient_with_a_nan_finite_difference_is_not_called_agreeing():
+    status, facts = fdmath.verdict(0.0, NAN, NAN, all_zero=True, tol=0.05)
+    assert status == GRAD and facts["inconclusive"] is True
+
+
+def test_finite_verdicts_are_unchanged():
+    assert fdmath.verdict(1.0, 1.01, 1.01, False, 0.05)[0] == GRAD
+    assert fdmath.verdict(2.0, 1.0, 1.0, False, 0.05)[0] == MISMATCH
+    assert fdmath.verdict(0.0, 1.0, 1.0, True, 0.05)[0] == ZERO
+    # a difference that moves with the step (a kink) gets no verdict
+    status, facts = fdmath.verdict(2.0, 1.0, 1.5, False, 0.05)
+    assert status == GRAD and facts["inconclusive"]
+
+
+def test_mismatch_detail_in_gradient_terms_for_small_sources():
+    facts = {"analytic": 1.6979, "finite_difference": 0.84895, "rel_error": 0.5,
+             "components": {"tensorflow": [1.0, 2.0], "finite_differences": [0.5, 1.0]}}
+    text = fdmath.describe(MISMATCH, facts, 0.05)
+    assert text.startswith("TensorFlow [1, 2], finite differences [0.5, 1]")
+    assert "0.5 > 0.05" in text
+    assert "1.6979" not in text
+
+
+def test_mismatch_detail_of_large_sources_labels_the_directional_numbers():
+    facts = {"analytic": 1.6979, "finite_difference": 0.84895, "rel_error": 0.5}
+    text = fdmath.describe(MISMATCH, facts, 0.05)
+    assert "directional derivative" in text and "1.6979" in text and "0.84895" in text
+
+
+def test_nonfinite_detail_counts_and_shows_finite_differences():
+    facts = {"counts": {"nan": 2, "inf": 1, "size": 4},
+             "components": {"tensorflow": ["nan", "nan", "inf", 1.0],
+                            "finite_differences": [0.0, 0.0, 1.0, 1.0]}}
+    text = fdmath.describe(NONFINITE, facts, 0.05)
+    assert text.startswith("2 NaN, 1 Inf of 4 elements; TensorFlow [nan, nan, inf, 1]")
+    assert "finite differences [0, 0, 1, 1]" in text
+
+
+def test_fingerprint_of_a_small_value_holds_every_element_json_safe():
+    fp = fdmath.fingerprint(np.array([1.0, NAN, -INF], dtype=np.float32))
+    assert fp["values"] == [1.0, "nan", "-inf"]
+    assert (fp["nan"], fp["inf"], fp["size"], fp["scale"]) == (1, 1, 3, 1.0)
+
+
+def test_fingerprint_of_a_large_value_is_a_summary_that_moves_with_the_value():
+    a = np.linspace(-1, 1, 500).reshape(20, 25)
+    fp = fdmath.fingerprint(a)
+    assert "values" not in fp
+    assert fp["size"] == 500 and len(fp["projections"]) == fdmath.PROJECTIONS
+    assert math.isclose(fp["norm"], float(np.linalg.norm(a)))
+    assert fdmath.fingerprint(a) == fp  # fixed projections: the same value, the same fingerprint
+    moved = a.copy()
+    moved[3, 4] += 0.1
+    assert fdmath.fingerprint(moved)["projections"] != fp["projections"]
+
+
+def test_fingerprint_of_a_list_of_tensors_and_of_integers():
+    fp = fdmath.fingerprint([np.ones(2), np.zeros(1)])
+    assert fp["values"] == [1.0, 1.0, 0.0]
+    assert fdmath.fingerprint(np.array([1, 2], dtype=np.int32)) == {
+        "why": "not a float tensor (int32)"}
+
+
+def test_same_treats_nan_as_equal_and_any_other_difference_as_not():
+    assert fdmath.same([np.array([1.0, NAN])], [np.array([1.0, NAN])])
+    assert not fdmath.same([np.array([1.0, NAN])], [np.array([1.0, 2.0])])
+    assert not fdmath.same([np.array([1.0])], [np.array([1.0 + 1e-7])])
+
+
+def test_variable_values_depend_on_name_and_shape_only():
+    a = fdmath.variable_value("dense/kernel", [30, 4], np.float32)
+    assert np.array_equal(a, fdmath.variable_value("dense/kernel", [30, 4], np.float32))
+    assert not np.array_equal(a, fdmath.variable_value("other/kernel", [30, 4], np.float32))
+    assert a.dtype == np.float32 and np.abs(a).max() <= math.sqrt(6.0 / 34)
+    bias = fdmath.variable_value("dense/bias", [4], np.float32)
+    assert bias.min() >= 0.5 and bias.max() <= 1.5

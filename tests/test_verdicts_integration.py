@@ -1,0 +1,88 @@
+"""Verdicts on real TensorFlow 1.8 and 2.21: NaN gradients, missing APIs, random ops, bad feeds."""
+import json
+import re
+
+import pytest
+
+from harness.host import report
+from tests.conftest import ROOT, tox
+
+pytestmark = pytest.mark.integration
+ENVS = ("tf18", "tf221")
+
+
+@pytest.fixture(scope="module")
+def verdicts_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("verdicts")
+    # bad_feeds and missing_api[how=not_tensorflow] are errors of the case: the runner exits 1.
+    proc = tox("run-parallel", "-p", "2", "-e", ",".join(ENVS), "--",
+               "--cases", str(ROOT / "tests" / "cases_verdicts"), "--out", str(raw), check=False)
+    assert proc.returncode != 0
+    return raw
+
+
+def cells(raw, env):
+    doc = json.loads((raw / f"{env}.json").read_text())
+    return {(c["case"], c["variant_label"]): c for c in doc["cells"]}
+
+
+def pairs(cell):
+    return {(p["target"], p["source"]): p for p in cell["pairs"]}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_nan_gradient_is_nonfinite_never_grad(verdicts_raw, env):
+    cell = cells(verdicts_raw, env)[("nan_norm", "")]
+    got = pairs(cell)
+    norm = got[("norm", "x")]
+    assert norm["status"] == "nonfinite"
+    assert norm["detail"].startswith("3 NaN, 0 Inf of 3 elements")
+    assert "finite differences [0, 0, 0]" in norm["detail"]
+    assert norm["value"]["values"] == ["nan", "nan", "nan"]
+    assert got[("square", "x")]["status"] == "grad"
+    assert got[("square", "x")]["value"]["values"] == [0.0, 0.0, 0.0]
+    assert cell["values"]["deterministic"] is True
+    assert cell["values"]["targets"]["as_int"] == {"why": "not a float tensor (int32)"}
+    assert cell["values"]["targets"]["square"]["values"] == [0.0]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_missing_api_is_unavailable_other_attribute_errors_stay_errors(verdicts_raw, env):
+    got = cells(verdicts_raw, env)
+    attr = got[("missing_api", "how=attribute")]
+    assert attr["status"] == "unavailable"
+    assert re.match(r"tensorflow(\.compat\.v1)?\.no_such_op_in_any_release not in this release",
+                    attr["detail"]), attr["detail"]
+    imp = got[("missing_api", "how=import")]
+    assert imp["status"] == "unavailable"
+    assert "no_such_module_in_any_release" in imp["detail"]
+    other = got[("missing_api", "how=not_tensorflow")]
+    assert other["status"] == "error" and "no_such_attribute" in other["detail"]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_random_op_is_non_deterministic_never_a_mismatch(verdicts_raw, env):
+    cell = cells(verdicts_raw, env)[("random_op", "")]
+    pair = pairs(cell)[("y", "x")]
+    assert cell["values"]["deterministic"] is False
+    assert pair["status"] == "grad"
+    assert pair["numeric"]["checked"] is False and "non-deterministic" in pair["numeric"]["why"]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_feeds_that_do_not_fit_name_the_case_and_the_placeholder(verdicts_raw, env):
+    cell = cells(verdicts_raw, env)[("bad_feeds", "")]
+    assert cell["status"] == "error"
+    assert cell["detail"] == ("bad_feeds: feeds: placeholder 'three_values' takes shape [3], the "
+                              "value has shape [2]")
+
+
+def test_report_separates_apis_from_behaviour_and_reports_no_random_value_change(verdicts_raw,
+                                                                                 tmp_path):
+    tables = report.build(verdicts_raw, envs=[])
+    assert tables.value_changes.empty  # random_op differs run to run: never a value change
+    md = (tmp_path / "report.md")
+    report.write(tables, tmp_path, plots=False)
+    text = md.read_text()
+    assert "`nonfinite`" in text
+    assert set(tables.matrix.loc["1.8.0"].dropna()) >= {"nonfinite", "unavailable", "grad"}
