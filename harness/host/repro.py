@@ -9,6 +9,8 @@ import argparse
 import ast
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from harness.host import load, matrix, report
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
@@ -74,16 +76,37 @@ def parse_variant(spec: caselib.CaseSpec, pairs: list[str]) -> dict:
     return variant
 
 
-def find_release(docs: list[dict], wanted: str) -> dict:
-    """The raw result of a release ('1.8.0') or of the matrix's release of a minor ('1.8')."""
+def find_release(docs: list[dict], wanted: str, case: str | None = None) -> dict:
+    """The raw result of a release ('1.8.0'), or of the newest release of a minor ('1.8').
+
+    For a minor every raw file counts: the matrix's tf18.json as well as rel-1.8.0.json of
+    run-releases or bisect. Final releases come before pre-releases; with case, releases that have
+    results of that case come first.
+    """
     exact = [d for d in docs if d["env"].get("tf_version") == wanted]
-    minor = [d for d in docs if d["env"].get("tf_version", "").startswith(wanted + ".")
-             and d["env_name"] == "tf" + wanted.replace(".", "")]
-    if exact or minor:
-        return (exact or minor)[0]
+    if exact:
+        return exact[0]
+    minor = [d for d in docs if _minor_of(d["env"].get("tf_version", "")) == wanted]
+    if minor:
+        return max(minor, key=lambda d: _newest_key(d, case))
     known = sorted({d["env"].get("tf_version", "") for d in docs}, key=matrix.version_key)
     raise UserError(f"no results for TensorFlow {wanted} (releases with results: "
                     f"{', '.join(known) or 'none'}; run e.g. tox -e tf{wanted.replace('.', '')[:3]})")
+
+
+def _minor_of(version: str) -> str:
+    """'1.8.0' -> '1.8'; '' for a name that is not a version."""
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return ""
+    return f"{parsed.major}.{parsed.minor}"
+
+
+def _newest_key(doc: dict, case: str | None) -> tuple:
+    version = Version(doc["env"]["tf_version"])
+    has_case = case is None or any(c["case"] == case for c in doc["cells"])
+    return (has_case, not version.is_prerelease, version)
 
 
 def write(case_file: Path, spec: caselib.CaseSpec, variant: dict, doc: dict, out: Path) -> str:
@@ -113,7 +136,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", action="append", default=[], metavar="AXIS=VALUE",
                         help="change one axis from the default configuration (repeatable)")
     parser.add_argument("--tf", required=True, metavar="VERSION",
-                        help="a release with results (1.8.0) or a minor of the matrix (1.8)")
+                        help="a release with results (1.8.0) or a minor (1.8: its newest release with results)")
     parser.add_argument("--cases", type=Path, default=Path("cases"), help="directory of cases")
     parser.add_argument("--raw", type=Path, default=Path("results/raw"), help="raw results")
     parser.add_argument("--out", type=Path, default=None,
@@ -129,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(spec.problem)
     variant = parse_variant(spec, args.variant)
     docs, _ = load.load_dir(args.raw)
-    doc = find_release(report.merge_per_version(docs), args.tf)
+    doc = find_release(report.merge_per_version(docs), args.tf, spec.name)
     version = doc["env"]["tf_version"]
     out = args.out or Path("results") / "repro" / f"{spec.name}-tf{version}"
     command = write(Path(spec.path), spec, variant, doc, out)
