@@ -8,8 +8,9 @@ from harness.host import toxini
 from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-# Written by the harness into the checkout; never in git (results/raw/ is in .gitignore).
-GENERATED = ("results/raw", "results/repro")
+# Written by the harness into the checkout: raw files and repros never in git (results/raw/ is in
+# .gitignore); matrix-full.* by `report`, committed with the next full run of the matrix.
+GENERATED = ("results/raw", "results/repro", "results/matrix-full.")
 _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _CODE = re.compile(r"`([^`\s]+)`")
