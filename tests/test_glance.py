@@ -90,3 +90,37 @@ def test_the_headline_picture_is_a_fraction_of_the_full_one(diag, tmp_path):
     glance_h = Image.open(tmp_path / "matrix.png").size[1]
     full_h = Image.open(tmp_path / "matrix-full.png").size[1]
     assert glance_h < full_h / 3  # 27 rows against 161
+
+
+def test_report_html_puts_the_changing_rows_first_and_folds_the_rest(diag):
+    from harness.host import htmlreport
+    page = htmlreport.render(diag)
+    change = page.index("<h3>Columns that change (19 of 161)</h3>")
+    steady = page.index("<h3>Columns that never change (142)</h3>")
+    folded = page.index("<details><summary>All 142 columns that never change, one row each</summary>")
+    assert change < steady < folded
+    changing = page[change:steady]
+    assert '<tr class="transition"><th colspan="4">none → grad at 1.9.0 (19 columns)</th></tr>' in changing
+    assert changing.count('class="s change"') == 19  # the 1.9.0 cell of each changing row
+    assert "minimal_rnn_trigger · pre=conv_bn · new_state" in changing
+    assert "keras_conv_bn_gru" not in changing
+    band = page[steady:folded]
+    assert band.count("<tr>") == 1 + 6  # the header and one row per case and history
+    assert "<td>seed_conv_bn_gru: 10 × none (new_state ← output/dense/kernel, output/dense/bias)</td>" in band
+    rest = page[folded:page.index("</details>", folded)]
+    assert rest.count("<tr><td>") == 142
+    assert ">keras_conv_bn_gru · state</th>" in rest and "· - ·" not in page
+
+
+def test_a_run_without_changes_shows_only_the_steady_rows():
+    from harness.host import htmlreport
+    envs = [e for e in toxini.read() if e.name in ("tf18", "tf19", "tf221")]
+    tables = report.build(DATA / "raw_diag", envs, pick=lambda specs: (specs[0], "x", "PATH"),
+                          cases=["keras_conv_bn_gru"])
+    rows, marks, _ = heatmap.glance_rows(tables)
+    assert [r.label for r in rows] == [
+        "no column changes: 14 columns, one row per case and history",
+        "keras_conv_bn_gru: 14 × grad; skipped on 2 releases"]
+    assert marks == []
+    page = htmlreport.render(tables)
+    assert "<p>No column changes" in page and "Columns that change" not in page
