@@ -20,7 +20,8 @@ _OUTSIDE = re.compile(r"(?<![\w./-])(~/[\w./<>-]*|shared/[\w./<>-]+)")
 
 def tracked() -> set[str]:
     """Files of the repository (tracked, or new and not ignored) and their folders, as paths."""
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
     paths = set()
     for line in out.stdout.splitlines():
         parts = line.split("/")

@@ -68,7 +68,8 @@ def changing_sections(wide: pd.DataFrame, trans: pd.DataFrame) -> list[Section]:
     changes: dict[str, list[tuple[str, str, str, str]]] = {}
     for row in trans.itertuples(index=False):
         col = matrix.SEP.join([row.case, row.variant, row.target, row.source])
-        changes.setdefault(col, []).append((row.old_status, row.new_status, row.last_old, row.first_new))
+        changes.setdefault(col, []).append(
+            (row.old_status, row.new_status, row.last_old, row.first_new))
     sections: dict[tuple, Section] = {}
     for col in wide.columns:
         if col not in changes:
@@ -117,7 +118,8 @@ def _steady_label(row: SteadyRow) -> str:
     if len(targets) == 1 and len(sources) <= 3 and targets[0] != load.ANY:
         text += f" ({targets[0]} ← {', '.join(sources)})"
     if others:
-        text += "; " + ", ".join(f"{s} on {n} release{'s' if n > 1 else ''}" for s, n in others.items())
+        text += "; " + ", ".join(f"{s} on {n} release{'s' if n > 1 else ''}"
+                                 for s, n in others.items())
     return text
 
 
