@@ -37,21 +37,21 @@ def test_repro_tf_minor_works_with_only_a_release_file(tmp_path, capsys):
 def test_repro_tf_minor_takes_the_newest_final_release_of_the_minor():
     docs = [raw_doc("tf115.json", tf_version="1.15.0"), raw_doc("tf115.json"),
             raw_doc("tf115.json", tf_version="1.15.6rc0"), raw_doc("tf19.json")]
-    assert repro.find_release(docs, "1.15")["env"]["tf_version"] == "1.15.5"
-    assert repro.find_release(docs, "1.15.0")["env"]["tf_version"] == "1.15.0"
+    assert repro.find_result(docs, "1.15")["env"]["tf_version"] == "1.15.5"
+    assert repro.find_result(docs, "1.15.0")["env"]["tf_version"] == "1.15.0"
     only_rc = [raw_doc("tf115.json", tf_version="1.15.6rc0")]
-    assert repro.find_release(only_rc, "1.15")["env"]["tf_version"] == "1.15.6rc0"
+    assert repro.find_result(only_rc, "1.15")["env"]["tf_version"] == "1.15.6rc0"
 
 
 def test_repro_tf_minor_prefers_a_release_with_results_of_the_case():
     newer = raw_doc("tf115.json")
     newer["cells"] = [dict(c, case="other_case") for c in newer["cells"]]
     older = raw_doc("tf115.json", tf_version="1.15.2")
-    assert repro.find_release([older, newer], "1.15", "seed_conv_bn_gru")["env"]["tf_version"] == "1.15.2"
-    assert repro.find_release([older, newer], "1.15")["env"]["tf_version"] == "1.15.5"
+    assert repro.find_result([older, newer], "1.15", "seed_conv_bn_gru")["env"]["tf_version"] == "1.15.2"
+    assert repro.find_result([older, newer], "1.15")["env"]["tf_version"] == "1.15.5"
 
 
 def test_repro_tf_minor_does_not_take_another_minor_that_shares_a_prefix():
     docs = [raw_doc("tf115.json")]
     with pytest.raises(UserError, match=r"no results for TensorFlow 1\.1 .*1\.15\.5"):
-        repro.find_release(docs, "1.1")
+        repro.find_result(docs, "1.1")

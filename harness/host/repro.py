@@ -9,8 +9,6 @@ import argparse
 import ast
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from harness.host import load, matrix, report
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
@@ -76,26 +74,33 @@ def parse_variant(spec: caselib.CaseSpec, pairs: list[str]) -> dict:
     return variant
 
 
-def find_release(docs: list[dict], wanted: str, case: str | None = None) -> dict:
-    """The raw result of a release ('1.8.0'), or of the newest release of a minor ('1.8').
-
-    For a minor every raw file counts: the matrix's tf18.json as well as rel-1.8.0.json of
-    run-releases or bisect. Final releases come before pre-releases; with case, releases that have
-    results of that case come first.
-    """
+def find_release(docs: list[dict], wanted: str) -> dict:
+    """The raw result of a release ('1.8.0') or of the matrix's release of a minor ('1.8')."""
     exact = [d for d in docs if d["env"].get("tf_version") == wanted]
-    if exact:
-        return exact[0]
-    minor = [d for d in docs if _minor_of(d["env"].get("tf_version", "")) == wanted]
-    if minor:
-        return max(minor, key=lambda d: _newest_key(d, case))
+    minor = [d for d in docs if d["env"].get("tf_version", "").startswith(wanted + ".")
+             and d["env_name"] == "tf" + wanted.replace(".", "")]
+    if exact or minor:
+        return (exact or minor)[0]
     known = sorted({d["env"].get("tf_version", "") for d in docs}, key=matrix.version_key)
     raise UserError(f"no results for TensorFlow {wanted} (releases with results: "
                     f"{', '.join(known) or 'none'}; run e.g. tox -e tf{wanted.replace('.', '')[:3]})")
 
 
+def find_result(docs: list[dict], wanted: str, case: str | None = None) -> dict:
+    """find_release, except that a minor ('1.8') is the newest release of that minor with results
+    in any raw file: the matrix's tf18.json as well as rel-1.8.0.json of run-releases or bisect.
+
+    Final releases come before pre-releases; with case, releases with results of the case first.
+    """
+    minor = [d for d in docs if _minor_of(d["env"].get("tf_version", "")) == wanted]
+    if minor:
+        return max(minor, key=lambda d: _newest_key(d, case))
+    return find_release(docs, wanted)
+
+
 def _minor_of(version: str) -> str:
     """'1.8.0' -> '1.8'; '' for a name that is not a version."""
+    from packaging.version import InvalidVersion, Version
     try:
         parsed = Version(version)
     except InvalidVersion:
@@ -104,6 +109,7 @@ def _minor_of(version: str) -> str:
 
 
 def _newest_key(doc: dict, case: str | None) -> tuple:
+    from packaging.version import Version
     version = Version(doc["env"]["tf_version"])
     has_case = case is None or any(c["case"] == case for c in doc["cells"])
     return (has_case, not version.is_prerelease, version)
@@ -136,7 +142,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", action="append", default=[], metavar="AXIS=VALUE",
                         help="change one axis from the default configuration (repeatable)")
     parser.add_argument("--tf", required=True, metavar="VERSION",
-                        help="a release with results (1.8.0) or a minor (1.8: its newest release with results)")
+                        help="a release with results (1.8.0) or a minor of the matrix (1.8)")
     parser.add_argument("--cases", type=Path, default=Path("cases"), help="directory of cases")
     parser.add_argument("--raw", type=Path, default=Path("results/raw"), help="raw results")
     parser.add_argument("--out", type=Path, default=None,
@@ -152,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(spec.problem)
     variant = parse_variant(spec, args.variant)
     docs, _ = load.load_dir(args.raw)
-    doc = find_release(report.merge_per_version(docs), args.tf, spec.name)
+    doc = find_result(report.merge_per_version(docs), args.tf, spec.name)
     version = doc["env"]["tf_version"]
     out = args.out or Path("results") / "repro" / f"{spec.name}-tf{version}"
     command = write(Path(spec.path), spec, variant, doc, out)
