@@ -74,8 +74,9 @@ def test_html_escapes_strings_from_cases_and_exceptions(raw_dir):
 def test_write_makes_every_file_and_a_png(raw_dir, tmp_path):
     paths = report.write(tables(raw_dir), tmp_path)
     names = sorted(p.name for p in paths)
-    assert names == ["gradients.csv", "matrix.csv", "matrix.png", "matrix.svg", "report.html",
-                     "report.md", "transitions.csv", "value_changes.csv"]
+    assert names == ["gradients.csv", "matrix-full.png", "matrix-full.svg", "matrix.csv",
+                     "matrix.png", "matrix.svg", "report.html", "report.md", "transitions.csv",
+                     "value_changes.csv"]
     assert (tmp_path / "matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -1,12 +1,15 @@
 """results/report.html: one self-contained page, the whole matrix coloured by status.
 
+The changing columns come first, grouped by transition; the columns that never change follow as one
+row per case and history, and one row each folded in <details>.
+
 Every string that came from a case, a variable, an exception or an environment is escaped.
 """
 from __future__ import annotations
 
 from html import escape
 
-from harness.host import colors, matrix
+from harness.host import colors, glance, matrix
 from harness.host import findings as fnd
 from harness.schema import STATUSES
 
@@ -17,13 +20,17 @@ td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 th.rel{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:12px}
 td.s{font-size:11px;text-align:center;min-width:3.2em}
 tr.group th{background:#f3f3f3}
+tr.transition th{background:#333;color:#fff}
+td.change{border-left:3px solid #000}
+details{margin:1em 0}
 .legend span{display:inline-block;padding:2px 8px;margin:2px;border-radius:3px}
 """
 
 
-def _status_cell(status, detail) -> str:
+def _status_cell(status, detail, extra_class: str = "") -> str:
     status = "" if status is None or status != status else str(status)
-    return (f'<td class="s" style="background:{colors.color(status)};'
+    cls = f"s {extra_class}".strip()
+    return (f'<td class="{cls}" style="background:{colors.color(status)};'
             f'color:{colors.text_color(status)}" title="{escape(detail)}">{escape(status)}</td>')
 
 
@@ -58,24 +65,62 @@ def render(tables) -> str:
 
 
 def _matrix(tables, defaults) -> str:
+    """The changing columns by transition, the steady rest one row per case and history, then
+    every steady column folded."""
     wide = tables.matrix
     details = {(r.tf_version, r.case, r.variant, r.target, r.source): r.detail
                for r in tables.tidy.itertuples()}
-    head = "<tr><th>case · variant · target<br>source</th>" + "".join(
+    changing, steady = glance.sections(tables)
+    head = "<tr><th>{}</th>" + "".join(
         f'<th class="rel">{escape(str(v))}</th>' for v in wide.index) + "</tr>"
-    rows, group = [head], None
-    for col in wide.columns:
+    parts = []
+    if changing:
+        n = sum(len(sec.columns) for sec in changing)
+        parts.append(f"<h3>Columns that change ({n} of {len(wide.columns)})</h3>")
+        rows = [head.format("transition<br>case · variant · target<br>source")]
+        for sec in changing:
+            k = len(sec.columns)
+            rows.append(f'<tr class="transition"><th colspan="{len(wide.index) + 1}">'
+                        f'{escape(sec.label)} ({k} column{"s" if k > 1 else ""})</th></tr>')
+            rows += _column_rows(wide, sec.columns, details, defaults, set(sec.boundaries))
+        parts.append("<table>" + "\n".join(rows) + "</table>")
+    else:
+        parts.append("<p>No column changes: every column has one status in every release that ran "
+                     "it.</p>")
+    if steady:
+        n = sum(len(r.columns) for r in steady)
+        parts.append(f"<h3>Columns that never change ({n})</h3>")
+        rows = [head.format("case: columns × status")]
+        for row in steady:
+            cells = "".join(_status_cell(s, f"{len(row.columns)} columns") for s in row.series)
+            rows.append(f"<tr><td>{escape(row.label)}</td>{cells}</tr>")
+        parts.append("<table>" + "\n".join(rows) + "</table>")
+        rest = [c for r in steady for c in r.columns]
+        rest = [c for c in wide.columns if c in set(rest)]
+        parts.append(f"<details><summary>All {n} columns that never change, one row each</summary>"
+                     "<table>" + "\n".join([head.format("case · variant · target<br>source"),
+                                             *_column_rows(wide, rest, details, defaults)])
+                     + "</table></details>")
+    return "\n".join(parts)
+
+
+def _column_rows(wide, columns, details, defaults, boundaries=frozenset()) -> list[str]:
+    """A group row per case · variant · target, then a row per source; a change's first release
+    gets a dark left border."""
+    rows, group = [], None
+    for col in columns:
         case, variant, target, source = col.split(matrix.SEP, 3)
-        key = (case, variant, target)
-        if key != group:
-            group = key
-            label = f"{case} · {fnd.short_variant(case, variant, defaults) or '-'} · {target}"
+        if (case, variant, target) != group:
+            group = (case, variant, target)
             rows.append(f'<tr class="group"><th colspan="{len(wide.index) + 1}" '
-                        f'title="{escape(variant)}">{escape(label)}</th></tr>')
-        cells = "".join(_status_cell(wide.at[v, col], details.get((v, case, variant, target, source), ""))
-                        for v in wide.index)
+                        f'title="{escape(variant)}">'
+                        f'{escape(glance.group_label(case, variant, target, defaults))}</th></tr>')
+        cells = "".join(
+            _status_cell(wide.at[v, col], details.get((v, case, variant, target, source), ""),
+                         "change" if v in boundaries else "")
+            for v in wide.index)
         rows.append(f"<tr><td>{escape(source)}</td>{cells}</tr>")
-    return "<table>" + "\n".join(rows) + "</table>"
+    return rows
 
 
 def _value_changes(tables) -> str:

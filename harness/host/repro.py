@@ -86,6 +86,35 @@ def find_release(docs: list[dict], wanted: str) -> dict:
                     f"{', '.join(known) or 'none'}; run e.g. tox -e tf{wanted.replace('.', '')[:3]})")
 
 
+def find_result(docs: list[dict], wanted: str, case: str | None = None) -> dict:
+    """find_release, except that a minor ('1.8') is the newest release of that minor with results
+    in any raw file: the matrix's tf18.json as well as rel-1.8.0.json of run-releases or bisect.
+
+    Final releases come before pre-releases; with case, releases with results of the case first.
+    """
+    minor = [d for d in docs if _minor_of(d["env"].get("tf_version", "")) == wanted]
+    if minor:
+        return max(minor, key=lambda d: _newest_key(d, case))
+    return find_release(docs, wanted)
+
+
+def _minor_of(version: str) -> str:
+    """'1.8.0' -> '1.8'; '' for a name that is not a version."""
+    from packaging.version import InvalidVersion, Version
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return ""
+    return f"{parsed.major}.{parsed.minor}"
+
+
+def _newest_key(doc: dict, case: str | None) -> tuple:
+    from packaging.version import Version
+    version = Version(doc["env"]["tf_version"])
+    has_case = case is None or any(c["case"] == case for c in doc["cells"])
+    return (has_case, not version.is_prerelease, version)
+
+
 def write(case_file: Path, spec: caselib.CaseSpec, variant: dict, doc: dict, out: Path) -> str:
     """Write repro.py, requirements.txt and command.txt into out; returns the command."""
     env = doc["env"]
@@ -129,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(spec.problem)
     variant = parse_variant(spec, args.variant)
     docs, _ = load.load_dir(args.raw)
-    doc = find_release(report.merge_per_version(docs), args.tf)
+    doc = find_result(report.merge_per_version(docs), args.tf, spec.name)
     version = doc["env"]["tf_version"]
     out = args.out or Path("results") / "repro" / f"{spec.name}-tf{version}"
     command = write(Path(spec.path), spec, variant, doc, out)

@@ -1,0 +1,130 @@
+"""What the pictures lead with: the changing columns grouped by transition, then the steady rest.
+
+Shared by the heatmap and report.html. A column changes when its outcome changes along releases
+(matrix.transitions: statuses that say nothing about TensorFlow, such as skipped, are not outcomes).
+The columns that never change are summarised as one row per case and history of statuses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from harness.host import findings as fnd
+from harness.host import load, matrix
+from harness.schema import NOT_OUTCOMES
+
+ARROW = "→"
+
+
+@dataclass
+class Section:
+    """Columns of the matrix shown together under one label."""
+
+    label: str
+    columns: list[str] = field(default_factory=list)
+    boundaries: list[str] = field(default_factory=list)  # first release of each change
+
+
+@dataclass
+class SteadyRow:
+    """Columns of one case that never change and share one history of statuses."""
+
+    case: str
+    columns: list[str]
+    series: list[str]
+    label: str = ""
+    variant: str = ""  # the short variant when all columns share one
+
+
+def row_label(column: str, defaults: dict[str, dict[str, str]]) -> str:
+    """'case [variant] target ← source'; no brackets for a case without variants."""
+    case, variant, target, source = column.split(matrix.SEP, 3)
+    short = fnd.short_variant(case, variant, defaults)
+    return f"{case}{f' [{short}]' if short else ''} {target} ← {source}"
+
+
+def group_label(case: str, variant: str, target: str, defaults: dict[str, dict[str, str]]) -> str:
+    """'case · variant · target'; no variant part for a case without variants."""
+    short = fnd.short_variant(case, variant, defaults)
+    return " · ".join(p for p in (case, short, target) if p)
+
+
+def transition_label(changes: list[tuple[str, str, str, str]], versions: list[str]) -> str:
+    """'none → grad at 1.9.0' per change; '(last none: 1.5.0)' when releases lie in between."""
+    parts = []
+    for old, new, last_old, first_new in changes:
+        text = f"{old} {ARROW} {new} at {first_new}"
+        i = versions.index(first_new) if first_new in versions else -1
+        if i <= 0 or versions[i - 1] != last_old:
+            text += f" (last {old}: {last_old})"
+        parts.append(text)
+    return ", then ".join(parts)
+
+
+def changing_sections(wide: pd.DataFrame, trans: pd.DataFrame) -> list[Section]:
+    """The changing columns grouped by their transitions, earliest change first, then biggest."""
+    versions = list(wide.index)
+    changes: dict[str, list[tuple[str, str, str, str]]] = {}
+    for row in trans.itertuples(index=False):
+        col = matrix.SEP.join([row.case, row.variant, row.target, row.source])
+        changes.setdefault(col, []).append(
+            (row.old_status, row.new_status, row.last_old, row.first_new))
+    sections: dict[tuple, Section] = {}
+    for col in wide.columns:
+        if col not in changes:
+            continue
+        key = tuple(changes[col])
+        if key not in sections:
+            sections[key] = Section(transition_label(list(key), versions),
+                                    boundaries=[c[3] for c in key])
+        sections[key].columns.append(col)
+    return sorted(sections.values(),
+                  key=lambda s: ([matrix.version_key(b) for b in s.boundaries], -len(s.columns)))
+
+
+def steady_rows(wide: pd.DataFrame, changing: set[str],
+                defaults: dict[str, dict[str, str]] | None = None) -> list[SteadyRow]:
+    """The columns not in changing, one row per case and history of statuses, in column order."""
+    rows: dict[tuple, SteadyRow] = {}
+    for col in wide.columns:
+        if col in changing:
+            continue
+        case = col.split(matrix.SEP, 1)[0]
+        series = [s if isinstance(s, str) else "" for s in wide[col]]
+        key = (case, tuple(series))
+        if key not in rows:
+            rows[key] = SteadyRow(case, [], series)
+        rows[key].columns.append(col)
+    for row in rows.values():
+        variants = {c.split(matrix.SEP, 3)[1] for c in row.columns}
+        if len(variants) == 1:
+            row.variant = fnd.short_variant(row.case, variants.pop(), defaults or {})
+        row.label = _steady_label(row)
+    return list(rows.values())
+
+
+def _steady_label(row: SteadyRow) -> str:
+    """'case: 62 × grad', with the pairs when few, and the releases without an outcome counted."""
+    outcomes = sorted({s for s in row.series if s and s not in NOT_OUTCOMES})
+    others = {s: row.series.count(s) for s in dict.fromkeys(row.series) if s in NOT_OUTCOMES}
+    where = f" [{row.variant}]" if row.variant else ""
+    if not outcomes:  # never ran: a skipped or not installed case has no pairs to name
+        return f"{row.case}{where}: {' / '.join(others) or 'no result'} in every release"
+    text = f"{row.case}{where}: {len(row.columns)} × {', '.join(outcomes)}"
+    pairs = [c.split(matrix.SEP, 3)[2:] for c in row.columns]
+    targets = list(dict.fromkeys(t for t, _ in pairs))
+    sources = list(dict.fromkeys(s for _, s in pairs))
+    if len(targets) == 1 and len(sources) <= 3 and targets[0] != load.ANY:
+        text += f" ({targets[0]} ← {', '.join(sources)})"
+    if others:
+        text += "; " + ", ".join(f"{s} on {n} release{'s' if n > 1 else ''}"
+                                 for s, n in others.items())
+    return text
+
+
+def sections(tables) -> tuple[list[Section], list[SteadyRow]]:
+    """Both parts of a picture of tables: changing sections first, then the steady rows."""
+    changing = changing_sections(tables.matrix, tables.transitions)
+    return changing, steady_rows(tables.matrix, {c for s in changing for c in s.columns},
+                                 fnd.default_variants(tables.tidy))
