@@ -86,3 +86,36 @@ def test_report_separates_apis_from_behaviour_and_reports_no_random_value_change
     text = md.read_text()
     assert "`nonfinite`" in text
     assert set(tables.matrix.loc["1.8.0"].dropna()) >= {"nonfinite", "unavailable", "grad"}
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_a_tie_is_a_kink_without_verdict_never_a_mismatch(verdicts_raw, env):
+    pair = pairs(cells(verdicts_raw, env)[("tie_max", "")])[("y", "a")]
+    assert pair["status"] == "grad"
+    assert pair["numeric"]["inconclusive"] is True and "kink or tie" in pair["numeric"]["why"]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_a_gradient_that_raises_when_evaluated_is_an_error(verdicts_raw, env):
+    pair = pairs(cells(verdicts_raw, env)[("singular_det", "")])[("det", "a")]
+    assert pair["status"] == "error"
+    assert pair["detail"].startswith("evaluating the gradient raised InvalidArgumentError: Input "
+                                     "is not invertible")
+
+
+def test_a_gradient_missing_one_element_is_caught_element_by_element(verdicts_raw):
+    old = pairs(cells(verdicts_raw, "tf18")[("missing_component", "")])[("y", "x")]
+    assert old["status"] == "nonfinite"  # 1.x divides by the zero element
+    new = pairs(cells(verdicts_raw, "tf221")[("missing_component", "")])[("y", "x")]
+    assert new["status"] == "mismatch"
+    assert new["detail"].startswith("TensorFlow [1, 0, 0], finite differences [1, 8")
+
+
+def test_renamed_keras_variables_get_the_same_values_on_every_release(tmp_path):
+    # TF 2.2 renamed the GRU's variables ('gru/kernel' -> 'gru/gru_cell/kernel'); values seeded by
+    # the variable's name moved every gradient of the Keras case there: a false value change.
+    tox("run-parallel", "-p", "2", "-e", "tf21,tf22", "--", "--case", "keras_conv_bn_gru",
+        "--no-numeric", "--out", str(tmp_path))
+    tables = report.build(tmp_path, envs=[])
+    assert len(tables.fingerprints) == 2 * 16  # 14 gradients + 2 targets on each release
+    assert tables.value_changes.empty, tables.value_changes.to_string()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.host import toxini
-from harness.schema import ERROR, RAW_KIND, SCHEMA_VERSION, SKIPPED
+from harness.schema import ERROR, GRAD, RAW_KIND, SCHEMA_VERSION, SKIPPED
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
                "detail", "break_op"]
@@ -114,8 +114,11 @@ def _rows(doc: dict) -> list[dict]:
                              detail=cell.get("detail", ""), dtype="", shape="", break_op=""))
         for pair in pairs:
             detail = pair.get("detail", "")
-            if pair["status"] == "grad" and not detail:
+            if pair["status"] == GRAD and not detail:
                 detail = f"{pair.get('dtype', '')} {pair.get('shape', '')}".strip()
+                why = (pair.get("numeric") or {}).get("why")
+                if why:  # not evaluated, or evaluated without a verdict: say why
+                    detail += f"; no numeric verdict: {why}"
             rows.append(dict(key, target=pair["target"], source=pair["source"],
                              status=pair["status"], detail=detail, dtype=pair.get("dtype", ""),
                              shape=pair.get("shape", ""), break_op=_break_op(pair)))

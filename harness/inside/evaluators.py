@@ -96,9 +96,13 @@ class GraphEvaluator(object):
         self.sess = tfapi.session(api, graph)
         own = [v for v in self.variables if not any(v is t for t in trainable)]
         kept = dict(zip([id(v) for v in own], self.sess.run(own))) if own else {}
+        # A variable's values are seeded by the name the case gives it as a source, else by its
+        # own name: releases rename variables (Keras 'gru/kernel' became 'gru/gru_cell/kernel'),
+        # the case's source names stay.
+        names = dict((id(s), n) for n, s in sources.items())
         self.values = [kept[id(v)] if id(v) in kept else fdmath.variable_value(
-            tfapi.variable_name(v), tfapi.static_shape(v), v.dtype.base_dtype.as_numpy_dtype)
-            for v in self.variables]
+            names.get(id(v)) or tfapi.variable_name(v), tfapi.static_shape(v),
+            v.dtype.base_dtype.as_numpy_dtype) for v in self.variables]
         self._load()
 
     def _load(self):
@@ -183,10 +187,11 @@ class EagerEvaluator(object):
 
     def __init__(self, tf, compute, sources):
         self.tf, self.compute, self.sources = tf, compute, sources
-        for var in sources.values():  # the same starting point on every release, as for graphs
+        for name, var in sources.items():  # the same starting point on every release, by the
+            # case's name of the source (variable names differ between Keras releases)
             if tfapi.is_variable(var) and getattr(var, "trainable", False) and tfapi.is_float(
                     var.dtype) and var.shape.is_fully_defined():
-                var.assign(fdmath.variable_value(tfapi.variable_name(var), var.shape.as_list(),
+                var.assign(fdmath.variable_value(name, var.shape.as_list(),
                                                  var.dtype.base_dtype.as_numpy_dtype))
 
     def targets(self):

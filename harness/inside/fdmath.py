@@ -33,35 +33,59 @@ def number(x):
     return x if math.isfinite(x) else repr(x)
 
 
-def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0):
-    """(status, facts) for one pair from the directional derivative and two finite differences.
+def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0, sides=None, scale=None):
+    """(status, facts) for one pair from a directional derivative and two finite differences.
 
-    floor: the smallest derivative the target's float resolution can show at this step. A NaN or
-    Inf on TensorFlow's side is `nonfinite`; on the finite-difference side it gives no verdict.
+    floor: the smallest derivative the target's float resolution can show at this step. sides:
+    the (forward, backward) one-sided differences at the full step; where they disagree the function
+    has a kink or tie there, and TensorFlow's value between them is a valid subgradient: no verdict.
+    scale: the magnitude errors are measured against (default: the larger of the two values). A NaN
+    or Inf on TensorFlow's side is `nonfinite`; on the finite-difference side it gives no verdict.
     Nothing non-finite can reach a comparison, so nothing non-finite can read as agreement.
     """
     facts = {"analytic": number(analytic), "finite_difference": number(fd)}
     if not math.isfinite(analytic):
         return NONFINITE, facts
-    if not all(math.isfinite(x) for x in (fd, fd_half, floor)):
+    sides = tuple(sides or ())
+    if not all(math.isfinite(x) for x in (fd, fd_half, floor) + sides):
         facts.update({"inconclusive": True, "why": "finite difference is not finite"})
         return GRAD, facts
     noise = max(abs(fd - fd_half), floor)
     facts["noise"] = noise
+    scale = max(abs(analytic), abs(fd)) if scale is None else scale
     if all_zero:
         clearly = abs(fd) > NOISE_FACTOR * noise and abs(fd) > 0
         facts["rel_error"] = 1.0 if clearly else 0.0
-        return (ZERO if clearly else GRAD), facts
-    scale = max(abs(analytic), abs(fd))
-    rel = abs(analytic - fd) / scale if scale > 0 else 0.0
-    facts["rel_error"] = rel
-    if rel <= tol:
-        return GRAD, facts
-    if abs(analytic - fd) <= NOISE_FACTOR * noise:
-        # The difference moves with the step (kinks of relu, float32 round-off): no verdict.
-        facts["inconclusive"] = True
-        return GRAD, facts
-    return MISMATCH, facts
+        status = ZERO if clearly else GRAD
+    else:
+        rel = abs(analytic - fd) / scale if scale > 0 else 0.0
+        facts["rel_error"] = rel
+        status = GRAD if rel <= tol else MISMATCH
+        if status == MISMATCH and abs(analytic - fd) <= NOISE_FACTOR * noise:
+            # The difference moves with the step (float32 round-off, curvature): no verdict.
+            facts["inconclusive"] = True
+            return GRAD, facts
+    if status != GRAD and sides:
+        low, high = min(sides), max(sides)
+        slack = tol * scale + NOISE_FACTOR * noise
+        if high - low > slack and low - slack <= analytic <= high + slack:
+            facts.update({"inconclusive": True, "sides": [low, high],
+                          "why": "kink or tie: one-sided differences {:.5g} and {:.5g}, "
+                                 "TensorFlow's value lies between".format(low, high)})
+            return GRAD, facts
+    return status, facts
+
+
+RANK = {NONFINITE: 3, MISMATCH: 2, ZERO: 2, GRAD: 0}
+
+
+def worst(verdicts):
+    """The verdict of a gradient checked along several directions: the worst of them (an
+    inconclusive `grad` ranks above a conclusive one, so the doubt is kept)."""
+    def rank(item):
+        status, facts = item
+        return RANK[status] + (1 if status == GRAD and facts.get("inconclusive") else 0)
+    return max(verdicts, key=rank)
 
 
 def _numbers(values):

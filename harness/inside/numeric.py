@@ -22,7 +22,7 @@ eager functions are in harness.inside.evaluators.
 """
 from harness.inside import fdmath, tfapi
 from harness.inside.fdmath import describe, directions, loss, rng, verdict
-from harness.schema import GRAD, NONFINITE
+from harness.schema import ERROR, GRAD, NONFINITE
 
 DEFAULT_EPS = 1e-3
 DEFAULT_TOL = 0.05
@@ -87,20 +87,23 @@ def evaluate(pairs, evaluator, options):
     """
     np = _np()
     present = [p for p in pairs if p["status"] == GRAD]
-    keys = [(p["target"], p["source"]) for p in present]
     try:
         first = evaluator.targets()
         second = evaluator.targets()
-        ones = dict((t, [np.ones(np.shape(v)) for v in vals]) for t, vals in first.items())
-        plain = evaluator.gradients(ones, keys) if keys else {}
-        again = evaluator.gradients(ones, keys) if keys else {}
-    except Exception as exc:  # a graph that cannot be evaluated keeps its symbolic statuses
-        why = "evaluation failed: " + _short(exc)
+    except Exception as exc:  # the inputs do not run: nothing about the gradients follows
+        why = "not evaluated: the forward pass fails at the evaluated inputs: " + _short(exc)
         for pair in present:
             pair["numeric"] = {"checked": False, "why": why}
         return {"why": why}
-    deterministic = all(fdmath.same(first[t], second[t]) for t in first) and all(
-        fdmath.same(plain[k], again[k]) for k in keys)
+    ones = dict((t, [np.ones(np.shape(v)) for v in vals]) for t, vals in first.items())
+    plain, present = _own_gradients(evaluator, present, ones)
+    keys = [(p["target"], p["source"]) for p in present]
+    try:
+        again = evaluator.gradients(ones, keys) if keys else {}
+        same_gradients = all(fdmath.same(plain[k], again[k]) for k in keys)
+    except Exception:  # it ran once and not twice: not reproducible
+        same_gradients = False
+    deterministic = same_gradients and all(fdmath.same(first[t], second[t]) for t in first)
     record = {"deterministic": deterministic,
               "targets": dict((t, fdmath.fingerprint(v)) for t, v in first.items())}
     for pair in present:
@@ -120,6 +123,28 @@ def evaluate(pairs, evaluator, options):
                     pair["numeric"] = {"checked": False, "why": "non-deterministic: two runs at "
                                        "the same inputs gave different values"}
     return record
+
+
+def _own_gradients(evaluator, present, ones):
+    """({(target, source): tf.gradients' own value}, the pairs that have one). A gradient whose
+    evaluation raises while its target evaluates is TensorFlow failing to compute it at these
+    inputs: that pair becomes `error` with the exception (asked one by one to find which)."""
+    keys = [(p["target"], p["source"]) for p in present]
+    if not keys:
+        return {}, []
+    try:
+        return evaluator.gradients(ones, keys), present
+    except Exception:
+        pass
+    values, ok = {}, []
+    for pair, key in zip(present, keys):
+        try:
+            values.update(evaluator.gradients(ones, [key]))
+            ok.append(pair)
+        except Exception as exc:
+            pair.update({"status": ERROR, "numeric": {"checked": False},
+                         "detail": "evaluating the gradient raised " + _short(exc)})
+    return values, ok
 
 
 def _components(evaluator, pair, plain, options):
@@ -171,6 +196,7 @@ def check(pairs, evaluator, plain, options):
         for pair in todo:
             pair["numeric"] = {"checked": False, "why": "evaluation failed: " + _short(exc)}
         return
+    losses = dict((t, loss(projections[t], vals)) for t, vals in base.items())
     by_source = {}
     for pair in todo:
         by_source.setdefault(pair["source"], []).append(pair)
@@ -178,7 +204,7 @@ def check(pairs, evaluator, plain, options):
         why = evaluator.unperturbable(source)
         try:
             verdicts = {} if why else _check_source(evaluator, source, group, grads, projections,
-                                                    eps, tol)
+                                                    losses, eps, tol)
         except Exception as exc:
             why = "evaluation failed: " + _short(exc)
         for pair in group:
@@ -196,8 +222,9 @@ def check(pairs, evaluator, plain, options):
                 pair["status"], pair["detail"] = status, describe(status, facts, tol)
 
 
-def _differences(evaluator, source, s0, step, projections, targets):
-    """{target: (central difference of L at this step, smallest difference float resolution shows)}."""
+def _differences(evaluator, source, s0, step, projections, targets, base):
+    """{target: (central difference of L at this step, smallest difference float resolution shows,
+    (forward, backward) one-sided differences from base, L at s0)}."""
     np = _np()
     losses, ulp = {}, 0.0
     try:
@@ -210,37 +237,62 @@ def _differences(evaluator, source, s0, step, projections, targets):
     finally:
         evaluator.set(source, s0)
     h = float(np.sqrt(np.sum(np.square(step)))) or 1.0
-    # Changes of L below ~100 ulps of L itself are round-off (float32: 1e-5 of L).
-    return dict((t, ((losses[(t, 1.0)] - losses[(t, -1.0)]) / (2 * h),
-                     fdmath.RESOLUTION * ulp
-                     * max(abs(losses[(t, 1.0)]), abs(losses[(t, -1.0)])) / h))
-                for t in targets)
+    out = {}
+    for t in targets:
+        up, down = losses[(t, 1.0)], losses[(t, -1.0)]
+        # Changes of L below ~100 ulps of L itself are round-off (float32: 1e-5 of L).
+        floor = fdmath.RESOLUTION * ulp * max(abs(up), abs(down)) / h
+        out[t] = ((up - down) / (2 * h), floor, ((up - base[t]) / h, (base[t] - down) / h))
+    return out
 
 
-def _check_source(evaluator, source, group, grads, projections, eps, tol):
-    """{target: (status, facts)} for one source: +-h runs, and +-h/2 only to confirm a finding."""
+def _check_source(evaluator, source, group, grads, projections, base, eps, tol):
+    """{target: (status, facts)} for one source: +-h runs along each direction, +-h/2 only to
+    confirm a finding. A source of up to fdmath.COMPONENTS elements is checked element by element
+    (a gradient that misses one element shows); a larger one along its gradients' directions."""
     np = _np()
     s0 = evaluator.get(source)
     h = eps * (float(np.sqrt(np.sum(np.square(s0.astype("float64"))))) or np.sqrt(s0.size or 1.0))
     gradients = dict((p["target"], grads[(p["target"], source)].astype("float64")) for p in group)
-    out = {}
-    for d, targets in directions(source, gradients):
-        first = _differences(evaluator, source, s0, h * d, projections, targets)
-        analytic = dict((t, float((gradients[t] * d).sum())) for t in targets)
-        found = []
+    if 0 < s0.size <= fdmath.COMPONENTS:
+        probes = [(np.eye(s0.size)[i].reshape(s0.shape), list(gradients)) for i in range(s0.size)]
+    else:
+        probes = directions(source, gradients)
+    measured = dict((t, []) for t in gradients)
+    for d, targets in probes:
+        first = _differences(evaluator, source, s0, h * d, projections, targets, base)
         for t in targets:
-            fd, floor = first[t]
-            out[t] = verdict(analytic[t], fd, fd, not np.any(gradients[t]), tol, floor)
-            if out[t][0] != GRAD:
-                found.append(t)
-        if found:
-            half = _differences(evaluator, source, s0, 0.5 * h * d, projections, found)
-            for t in found:
-                fd, floor = first[t]
-                out[t] = verdict(analytic[t], fd, half[t][0], not np.any(gradients[t]), tol, floor)
+            measured[t].append((float((gradients[t] * d).sum()), first[t], d))
+    out = {}
+    for t, probes_t in measured.items():
+        all_zero = not np.any(gradients[t])
+        scale = max(max(abs(a), abs(m[0])) for a, m, _ in probes_t) if len(probes_t) > 1 else None
+        verdicts = []
+        for analytic, (fd, floor, sides), d in probes_t:
+            status, facts = verdict(analytic, fd, fd, all_zero, tol, floor, sides, scale)
+            if status != GRAD:
+                half = _differences(evaluator, source, s0, 0.5 * h * d, projections, [t], base)
+                status, facts = verdict(analytic, fd, half[t][0], all_zero, tol, floor, sides,
+                                        scale)
+            verdicts.append((status, facts))
+        out[t] = fdmath.worst(verdicts)
+        if len(probes_t) > 1:
+            out[t][1]["elements"] = len(probes_t)
     return out
 
 
 def _short(exc):
-    lines = str(exc).strip().splitlines()
-    return "{}: {}".format(type(exc).__name__, lines[0][:300] if lines else "")
+    """'Type: the message's first informative line' (TF 2.x session errors open with 'Graph
+    execution error:' and the node's stack; the op's own message comes later)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    useful = []
+    for ln in lines:
+        if ln.startswith(("Original stack trace", "Stack trace for op")):
+            break
+        if ln != "Graph execution error:" and not ln.startswith(("Detected at node", "File ",
+                                                                   "Node: ", "[[")):
+            useful.append(ln)
+    node = [ln for ln in lines if ln.startswith("Node: ")]
+    text = " ".join(useful[:1] + [ln.replace("Node: ", "(at ", 1) + ")" for ln in node[:1]]) \
+        if useful else (lines or [""])[0]
+    return "{}: {}".format(type(exc).__name__, text[:300])
