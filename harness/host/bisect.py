@@ -190,7 +190,8 @@ class Prober:
         where = Path(probe.source).name if probe.source else ""
         self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
                  f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
-                 + (f": {probe.detail}" if probe.status not in (GRAD, "none") and probe.detail else ""))
+                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, "none") and probe.detail
+                    else ""))
         return probe
 
 
@@ -335,6 +336,9 @@ def lines(result: dict) -> list[str]:
     tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
     out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested))
     if result["skipped"]:
-        out.append("skipped: " + "; ".join(f"{s['version']} ({s['reason']})"
-                                           for s in result["skipped"]))
+        by_reason: dict[str, list[str]] = {}
+        for s in result["skipped"]:
+            by_reason.setdefault(s["reason"], []).append(s["version"])
+        out.append("skipped: " + "; ".join(f"{', '.join(vs)} ({reason})"
+                                           for reason, vs in by_reason.items()))
     return out
