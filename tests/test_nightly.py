@@ -108,6 +108,9 @@ def test_user_names_a_build_by_version_date_or_nightly(catalog):
     assert versions.lookup("2026-10-26", catalog, envs, "https://i").version == NEWEST
     assert versions.lookup("20261025", catalog, envs, "https://i").version == "2.23.0.dev20261025"
     assert versions.lookup("2.23.0-dev20261026", catalog, envs, "https://i").version == NEWEST
+    # 'nightly' is the newest build that runs here: with Python 3.10 only, the last 3.10 build
+    assert versions.lookup("nightly", catalog, envs, "https://i",
+                           only("3.10")).version == "2.22.0.dev20260302"
 
 
 def test_refusals_name_the_version_and_the_nearest_builds(catalog):

@@ -123,6 +123,11 @@ def lookup(version: str, catalog, envs, index_url: str, find=None) -> Plan:
     canonical = resolve_nightly(version, catalog, index_url)
     if canonical is not None:
         got = plan(canonical, catalog, envs, find)
+        if got.problem and version.strip().lower() == "nightly":
+            # 'nightly' means the newest build that runs here, as `tox -e tfnightly` installs it
+            runs = [p for p in (plan(v, catalog, envs, find) for v in nightlies(catalog))
+                    if not p.problem]
+            got = runs[-1] if runs else got
         if got.problem:
             near = nearest(canonical, [v for v in nightlies(catalog) if v != canonical
                                        and not plan(v, catalog, envs, find).problem])
