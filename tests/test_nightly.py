@@ -229,3 +229,21 @@ def test_nightly_refusals_are_one_line(offline_nightly, capsys, monkeypatch):
         code, _, err = bisect_cli(capsys, offline_nightly, *args)
         lines = err.strip().splitlines()
         assert code == 2 and message in lines[-1], lines[-1]
+
+
+def test_versions_nightly_lists_the_builds_newest_first_with_known_commits(
+        offline_nightly, capsys):
+    from harness.host.cli import main
+    index.remember_commit(NEWEST, GIT)
+    assert main(["versions", "--nightly", "--from", "2.23.0.dev20261019"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[1].split()[:5] == ["build", "date", "python", "wheels", "commit"]
+    assert [r.split()[0] for r in rows[2:-1]] == [
+        NEWEST, "2.23.0.dev20261025", "2.23.0.dev20261024", "2.23.0.dev20261023",
+        "2.23.0.dev20261019"]
+    assert rows[2].split()[1:5] == ["2026-10-26", "python3.13", "3.11,3.12,3.13,3.14", "ef696751006"]
+    assert rows[3].split()[4] == "-"
+    assert rows[-1].startswith("5 tf-nightly builds, 5 can run here")
+    assert main(["versions", "--nightly", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)["nightlies"]
+    assert len(got) == 179 and got[0]["version"] == NEWEST and got[0]["git_version"] == GIT
