@@ -104,3 +104,43 @@ def test_repro_bad_input_names_what_exists(raw_dir):
     docs = [json.loads((raw_dir / name).read_text()) for name in ("tf18.json", "tf19.json")]
     with pytest.raises(UserError, match=r"no results for TensorFlow 1\.5 .*1\.8\.0, 1\.9\.0"):
         repro.find_release(docs, "1.5")
+
+
+def nightly_tables(raw_dir, status="none"):
+    """The frozen tf221 run again as the nightly 2.23.0.dev20261026, one pair changed to `status`."""
+    doc = json.loads((raw_dir / "tf221.json").read_text())
+    doc["env_name"] = "tfnightly"
+    doc["env"].update(tf_version="2.23.0.dev20261026", tf_git_version="v1.12.1-148158-gef696751006")
+    pair = doc["cells"][0]["pairs"][0]
+    old = pair["status"]
+    pair["status"] = status or old
+    (raw_dir / "tfnightly.json").write_text(json.dumps(doc))
+    envs = [e for e in toxini.read() if e.name in ("tf18", "tf19", "tf115", "tf221", "tfnightly")]
+    return report.build(raw_dir, envs, pick=lambda specs: (specs[0], "x", "PATH")), old, doc, pair
+
+
+def test_report_md_opens_with_what_the_nightly_changes_against_the_last_release(raw_dir):
+    got, old, doc, pair = nightly_tables(raw_dir)
+    assert list(got.matrix.index)[-2:] == ["2.21.0", "2.23.0.dev20261026"]
+    lines = mdreport.render(got, ROOT).splitlines()
+    assert lines[2] == ("Against 2.21.0, the last release, the **nightly of 2026-10-26 (commit "
+                        "ef696751006)** (2.23.0.dev20261026) changes 1 column:")
+    assert lines[4] == (f"- `{doc['cells'][0]['case']}` [{doc['cells'][0]['variant_label']}] d "
+                        f"`{pair['target']}` / d `{pair['source']}`: `{old}` -> `none`")
+    md = "\n".join(lines)
+    assert "from **nightly of 2026-10-26 (commit ef696751006)**" in md
+    assert "| 2.23.0.dev20261026, nightly of 2026-10-26 (commit ef696751006) |" in md
+
+
+def test_report_md_says_when_the_nightly_changes_nothing_or_did_not_run(raw_dir):
+    got, old, _, _ = nightly_tables(raw_dir, status=None)
+    assert "changes nothing" in mdreport.render(got, ROOT).splitlines()[2]
+    (raw_dir / "tfnightly.json").unlink()
+    from harness.inside import rawfile
+    rawfile.write(str(raw_dir / "tfnightly.json"), rawfile.failed_env(
+        "tfnightly", "nightly", "install_failed", "No solution found when resolving dependencies"))
+    envs = [e for e in toxini.read() if e.name in ("tf221", "tfnightly")]
+    got = report.build(raw_dir, envs, pick=lambda specs: (specs[0], "x", "PATH"))
+    assert list(got.matrix.index)[-1] == "nightly"
+    assert mdreport.render(got, ROOT).splitlines()[2] == (
+        "The nightly build did not run: install_failed (see Environments).")

@@ -1,12 +1,15 @@
-"""`python -m harness bisect`: the release where one gradient's status changed, by binary search.
+"""`python -m harness bisect`: the release (or nightly build) where one gradient's status changed.
 
 `first_change` is the search itself: a pure function over (ordered versions, predicate), no I/O. The
 command around it supplies the predicate: earlier raw results when there are some, else a run of the
-one case in the release's cached environment (the run-releases machinery).
+one case in the release's cached environment (the run-releases machinery). With a tf-nightly build at
+either end (or --nightly) the versions are releases and nightlies in PEP 440 order, and the upstream
+diff is between the two builds' commits, read from tf.version.GIT_VERSION of each build.
 """
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -15,7 +18,7 @@ from typing import Callable, Sequence
 
 from packaging.version import Version
 
-from harness.host import index, load, releases, toxini, versions
+from harness.host import index, load, nightly, releases, toxini, versions
 from harness.host.errors import UserError
 from harness.host.matrix import version_key
 from harness.inside import cases as caselib
@@ -72,8 +75,29 @@ def tag(version: str) -> str:
     return base + (f"-{v.pre[0]}{v.pre[1]}" if v.pre else "")
 
 
-def compare_url(old: str, new: str) -> str:
-    return COMPARE.format(tag(old), tag(new))
+def ref(version: str, git_version: str = "") -> str | None:
+    """What GitHub compares for a version: a release's tag, a nightly build's commit hash (from its
+    tf.version.GIT_VERSION, 'v1.12.1-148158-gef696751006' -> 'ef696751006'); None if not known."""
+    if nightly.is_nightly(version):
+        return nightly.commit_of(git_version)
+    return tag(version)
+
+
+def compare_url(old: str, new: str, git_versions: dict[str, str] | None = None) -> str:
+    """The upstream diff between two versions; '' when a nightly's commit is not known."""
+    git_versions = git_versions or {}
+    refs = [ref(v, git_versions.get(v, "")) for v in (old, new)]
+    return COMPARE.format(*refs) if all(refs) else ""
+
+
+def steps_about(candidates: int) -> int:
+    """How many versions a bisection asks among `candidates` versions strictly between its ends."""
+    return math.ceil(math.log2(candidates + 1)) if candidates > 0 else 0
+
+
+def clock(seconds: float) -> str:
+    """'83.2' -> '1:23' (minutes:seconds)."""
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
 @dataclass
@@ -85,6 +109,7 @@ class Probe:
     detail: str = ""
     seconds: float = 0.0
     source: str = ""  # the raw file that holds it
+    git_version: str = ""  # tf.version.GIT_VERSION of the build that gave it
 
 
 @dataclass
@@ -126,7 +151,8 @@ def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
         found = status_in(doc, query)
         stamp = load.run_stamp(doc)
         if found and (best is None or stamp >= best[0]):
-            best = (stamp, Probe(version, found[0], found[1], source=str(path)))
+            best = (stamp, Probe(version, found[0], found[1], source=str(path),
+                                 git_version=doc["env"].get("tf_git_version", "")))
     return best[1] if best else None
 
 
@@ -137,6 +163,8 @@ class Prober:
         self.query, self.plans, self.index_url = query, plans, index_url
         self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
         self.seen: dict[str, Probe] = {}
+        self.started = time.monotonic()
+        self.label = ""  # what the next probe is: 'end', 'step 3 of about 8'
 
     def status(self, version: str) -> Probe:
         if version in self.seen:
@@ -157,9 +185,13 @@ class Prober:
                 else "not run"
         probe.seconds = time.monotonic() - t0
         self.seen[version] = probe
+        if nightly.is_nightly(version) and probe.git_version:
+            index.remember_commit(version, probe.git_version)
         where = Path(probe.source).name if probe.source else ""
-        self.say(f"  {version:<10} {probe.status:<14} {probe.seconds:6.1f} s  {how} {where}".rstrip()
-                 + (f": {probe.detail}" if probe.status not in (GRAD, "none") and probe.detail else ""))
+        self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
+                 f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
+                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, "none") and probe.detail
+                    else ""))
         return probe
 
 
@@ -188,9 +220,13 @@ def add_arguments(parser) -> None:
                         help="change one axis of the default configuration (repeatable)")
     parser.add_argument("--target", required=True, help="target name, e.g. new_state")
     parser.add_argument("--source", required=True, help="source name, e.g. layer_cell/conv1d/kernel")
-    parser.add_argument("--good", required=True, metavar="V", help="a release that behaves as expected")
-    parser.add_argument("--bad", required=True, metavar="V", help="a release that does not")
+    parser.add_argument("--good", required=True, metavar="V",
+                        help="a release that behaves as expected (or a nightly: 2.23.0.dev20261026, "
+                             "a date 2026-10-26, 'nightly' for the newest)")
+    parser.add_argument("--bad", required=True, metavar="V", help="a release (or nightly) that does not")
     parser.add_argument("--pre", action="store_true", help="search release candidates too")
+    parser.add_argument("--nightly", action="store_true",
+                        help="search the tf-nightly builds too (implied when an end is a nightly)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     releases.add_run_arguments(parser)
 
@@ -209,14 +245,22 @@ def run(args) -> int:
         if end.problem:
             raise UserError(f"{end.version} cannot be an end of the search: {end.problem}")
     old, new = sorted((good.version, bad.version), key=version_key)
-    ordered = [v for v in versions.between(catalog, old, new, args.pre)
+    with_nightlies = args.nightly or any(nightly.is_nightly(v) for v in (old, new))
+    ordered = [v for v in versions.between(catalog, old, new, args.pre, with_nightlies)
                if version_key(old) <= version_key(v) <= version_key(new)]
     ordered = sorted(set(ordered) | {old, new}, key=version_key)
     plans = {v: versions.plan(v, catalog, envs) for v in ordered}
+    kinds = "releases and nightly builds" if with_nightlies else "releases"
+    searchable = [v for v in ordered if not plans[v].problem]
+    about = steps_about(len(searchable) - 2)
     say(f"{query.case} [{query.variant}] d {query.target} / d {query.source}: "
-        f"{len(ordered)} releases from {old} to {new} (index {url})")
+        f"{len(ordered)} {kinds} from {old} to {new}, about {about} to run between the ends "
+        f"(index {url})")
     prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say)
-    ends = {v: prober.status(v) for v in (old, new)}
+    ends = {}
+    for v in (old, new):
+        prober.label = "good end" if v == good.version else "bad end"
+        ends[v] = prober.status(v)
     for probe in ends.values():
         if probe.status not in (GRAD, "none", "error"):
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
@@ -226,15 +270,19 @@ def run(args) -> int:
         raise UserError(f"nothing to bisect: --good {good.version} and --bad {bad.version} are both "
                         f"{old_status} ({ends[good.version].source} / {ends[bad.version].source})")
     untestable = [v for v in ordered[1:-1] if plans[v].problem]
-    searchable = [v for v in ordered if not plans[v].problem]
+    asked = []
 
     def is_new(version: str) -> bool | None:
+        asked.append(version)
+        prober.label = f"step {len(asked)} of about {max(about, len(asked))}"
         status = prober.status(version).status
         return {new_status: True, old_status: False}.get(status)
 
     found = first_change(searchable, is_new)
     result = answer(query, good.version, bad.version, found, prober.seen, old_status, new_status,
                     {v: plans[v].problem for v in untestable})
+    say(f"{len(asked)} steps between the ends (about {about} expected), {len(prober.seen)} versions "
+        f"in all, {clock(time.monotonic() - prober.started)}")
     if args.json:
         print(json.dumps(result, indent=1))
     else:
@@ -248,11 +296,16 @@ def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, 
     skipped = [{"version": v, "reason": reason} for v, reason in untestable.items()]
     skipped += [{"version": v, "reason": f"{seen[v].status}: {seen[v].detail}"}
                 for v in found.skipped]
+    gits = {**index.known_commits(), **{v: p.git_version for v, p in seen.items() if p.git_version}}
     return {**asdict(query), "good": good, "bad": bad,
             "direction": "introduced" if version_key(bad) > version_key(good) else "fixed",
             "last_old": found.last_old, "first_new": found.first_new,
             "old_status": old_status, "new_status": new_status,
-            "compare_url": compare_url(found.last_old, found.first_new),
+            "last_old_name": build_name(found.last_old, gits.get(found.last_old, "")),
+            "first_new_name": build_name(found.first_new, gits.get(found.first_new, "")),
+            "last_old_git_version": gits.get(found.last_old, ""),
+            "first_new_git_version": gits.get(found.first_new, ""),
+            "compare_url": compare_url(found.last_old, found.first_new, gits),
             "untested_between": sorted(
                 [*found.unresolved, *(v for v in untestable
                                       if version_key(found.last_old) < version_key(v)
@@ -262,18 +315,30 @@ def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, 
             "skipped": sorted(skipped, key=lambda s: version_key(s["version"]))}
 
 
+def build_name(version: str, git_version: str) -> str:
+    """'release 2.21.0', or 'nightly of 2026-10-26 (commit ef696751006)'."""
+    return nightly.name(version, git_version) if nightly.is_nightly(version) else f"release {version}"
+
+
 def lines(result: dict) -> list[str]:
     """The answer for the terminal."""
-    out = [f"last {result['old_status']}: {result['last_old']}",
-           f"first {result['new_status']}: {result['first_new']}  "
+    def named(which: str) -> str:
+        text = result[which]
+        return text + (f" ({result[which + '_name']})" if nightly.is_nightly(text) else "")
+
+    out = [f"last {result['old_status']}: {named('last_old')}",
+           f"first {result['new_status']}: {named('first_new')}  "
            f"({result['direction']} there: --good {result['good']}, --bad {result['bad']})",
-           f"upstream diff: {result['compare_url']}"]
+           f"upstream diff: {result['compare_url'] or 'unknown (a build did not record its commit)'}"]
     if result["untested_between"]:
         out.append("could not test the releases between them: "
                    + ", ".join(result["untested_between"]))
     tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
     out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested))
     if result["skipped"]:
-        out.append("skipped: " + "; ".join(f"{s['version']} ({s['reason']})"
-                                           for s in result["skipped"]))
+        by_reason: dict[str, list[str]] = {}
+        for s in result["skipped"]:
+            by_reason.setdefault(s["reason"], []).append(s["version"])
+        out.append("skipped: " + "; ".join(f"{', '.join(vs)} ({reason})"
+                                           for reason, vs in by_reason.items()))
     return out

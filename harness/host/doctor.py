@@ -47,6 +47,6 @@ def run(args) -> int:
     problems = tools()
     for line in problems:
         print(f"missing: {line}")
-    print(f"{len(table) - skipped} of {len(table)} releases can run here"
+    print(f"{len(table) - skipped} of {len(table)} environments can run here"
           + (f"; {skipped} will be skipped" if skipped else ""))
     return 1 if problems else 0

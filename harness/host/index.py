@@ -25,6 +25,8 @@ from harness.host.errors import UserError
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 PACKAGES = ("tensorflow", "tensorflow-cpu")
+# The daily builds of TensorFlow's master branch: 2.N.0.devYYYYMMDD, each recording its commit.
+NIGHTLY = "tf-nightly"
 MAX_AGE = 24 * 3600.0
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 # The runner inside an environment needs Python 3.6+; older interpreters do not count.
@@ -207,7 +209,33 @@ def _specifier(text: str | None) -> SpecifierSet | None:
 
 def read(refresh: bool = False, index_url: str | None = None,
          platforms: frozenset[str] | None = None) -> tuple[str, dict[str, dict[str, Release]]]:
-    """(index URL, package -> version -> Release) for tensorflow and tensorflow-cpu."""
+    """(index URL, package -> version -> Release) for tensorflow, tensorflow-cpu and tf-nightly."""
     url = index_url or configured_index()[0]
     platforms = host_platforms() if platforms is None else platforms
-    return url, {pkg: releases(pkg, files(pkg, url, refresh), platforms) for pkg in PACKAGES}
+    return url, {pkg: releases(pkg, files(pkg, url, refresh), platforms)
+                 for pkg in (*PACKAGES, NIGHTLY)}
+
+
+def _commits_file() -> Path:
+    return cache_dir() / "nightly-commits.json"
+
+
+def known_commits() -> dict[str, str]:
+    """version -> tf.version.GIT_VERSION of the nightly builds that ran here (learned, cached)."""
+    try:
+        got = json.loads(_commits_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return got if isinstance(got, dict) else {}
+
+
+def remember_commit(version: str, git_version: str) -> None:
+    """Cache a build's git version; a build's commit never changes, so it never expires."""
+    if not git_version or known_commits().get(version) == git_version:
+        return
+    path = _commits_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({**known_commits(), version: git_version}, indent=1, sort_keys=True),
+                   encoding="utf-8")
+    os.replace(tmp, path)

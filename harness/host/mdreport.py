@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host import findings as fnd
-from harness.host import matrix, values
+from harness.host import matrix, nightly, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -122,9 +122,58 @@ def all_columns(tables, defaults) -> list[str]:
     return lines + ["</details>", ""]
 
 
+def nightly_names(tables) -> dict[str, str]:
+    """tf-nightly version -> 'nightly of 2026-10-26 (commit ef696751006)', for the builds with results."""
+    return {d["env"]["tf_version"]: nightly.name(d["env"]["tf_version"], d["env"].get("tf_git_version", ""))
+            for d in tables.docs if nightly.is_nightly(d["env"].get("tf_version", ""))}
+
+
+def name_nightlies(lines: list[str], tables) -> list[str]:
+    """Lines with each nightly's version replaced by its name, 'nightly of 2026-10-26 (commit ...)'."""
+    for version, label in nightly_names(tables).items():
+        lines = [ln.replace(version, label) for ln in lines]
+    return lines
+
+
+def nightly_opening(tables) -> list[str]:
+    """The report's opening line on the newest nightly: what it changes against the last release."""
+    rows = [v for v in tables.matrix.index if nightly.is_nightly(v) or v == "nightly"]
+    if not rows:
+        return []
+    newest = rows[-1]
+    released = [v for v in tables.matrix.index if v not in rows and not nightly.is_nightly(v)
+                and matrix.version_key(v)[0] == 0 and not matrix.version_key(v)[1].is_prerelease]
+    outcomes = tables.matrix.loc[newest].dropna()
+    outcomes = outcomes[~outcomes.isin(NOT_OUTCOMES)]
+    label = nightly_names(tables).get(newest)
+    if outcomes.empty or not label:
+        return ["", f"The nightly build did not run: {', '.join(sorted(set(tables.matrix.loc[newest].dropna()))) or 'no result'}"
+                f" (see Environments)."]
+    if not released:
+        return ["", f"The **{label}** ({newest}) is the only build with results."]
+    last = released[-1]
+    before = tables.matrix.loc[last]
+    changed = [(c, before[c], outcomes[c]) for c in outcomes.index
+               if isinstance(before.get(c), str) and before[c] not in NOT_OUTCOMES
+               and before[c] != outcomes[c]]
+    head = f"Against {last}, the last release, the **{label}** ({newest})"
+    if not changed:
+        return ["", f"{head} changes nothing: the {len(outcomes)} columns both ran have the same "
+                    "status."]
+    out = ["", f"{head} changes {len(changed)} column{'s' if len(changed) != 1 else ''}:", ""]
+    for col, old, new in changed[:20]:
+        case, variant, target, source = col.split(matrix.SEP, 3)
+        out.append(f"- `{case}` [{variant}] d `{target}` / d `{source}`: `{old}` -> `{new}`")
+    if len(changed) > 20:
+        out.append(f"- ... and {len(changed) - 20} more (results/transitions.csv)")
+    return out
+
+
 def environments(tables) -> list[str]:
     # the OS column carries a failed environment's reason: keep the table readable
     rows = [[*r[:5], r[5][:160], r[6]] for r in fnd.environment_rows(tables)]
+    names = nightly_names(tables)
+    rows = [[f"{r[0]}, {names[r[0]]}" if r[0] in names else r[0], *r[1:]] for r in rows]
     lines = ["## Environments", ""]
     lines += _table(fnd.ENV_HEADER, rows)
     lines += ["", "CPU only (no GPU) in every environment. Packages of the releases at each "
@@ -182,7 +231,9 @@ def legend() -> list[str]:
 def render(tables, root: Path, only_changing: bool = False, extra: list[str] = ()) -> str:
     """The whole report as one Markdown string."""
     defaults = fnd.default_variants(tables.tidy)
-    parts = headline(tables, defaults) + compact_matrix(tables, defaults) + list(extra)
+    head = name_nightlies(headline(tables, defaults), tables)
+    parts = head[:1] + nightly_opening(tables) + head[1:] + compact_matrix(tables, defaults)
+    parts += list(extra)
     if not only_changing:
         parts += all_columns(tables, defaults)
     parts += environments(tables) + reproduce(tables, root) + legend()

@@ -153,7 +153,9 @@ def check_cases(cases_dir: Path, names: list[str]) -> list[caselib.CaseSpec]:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("versions", nargs="+", metavar="V", help="releases, e.g. 1.5.1 1.6.0")
+    parser.add_argument("versions", nargs="+", metavar="V",
+                        help="releases, e.g. 1.5.1 1.6.0, or tf-nightly builds: 2.23.0.dev20261026, "
+                             "a date 2026-10-26, 'nightly' for the newest")
     add_run_arguments(parser)
     parser.add_argument("--case", action="append", nargs="+", default=[], metavar="NAME",
                         help="run only these cases (repeatable; default: every case)")
@@ -196,7 +198,8 @@ def run(args) -> int:
         raise UserError(unknown[-1] + "; nothing was run")
     out_dir = args.out.resolve()
     bad = 0
-    for plan in plans:
+    for k, plan in enumerate(plans, 1):
+        print(f"release {k} of {len(plans)}: {plan.version}", flush=True)
         if not plan.problem:
             print(f"{plan.version}: {plan.package} on python{plan.python} with "
                   f"{' '.join(plan.deps[1:]) or 'no pins'} (pins of {plan.pins_from})", flush=True)

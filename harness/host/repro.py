@@ -9,7 +9,7 @@ import argparse
 import ast
 from pathlib import Path
 
-from harness.host import load, matrix, report
+from harness.host import load, matrix, nightly, report
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
 
@@ -75,13 +75,27 @@ def parse_variant(spec: caselib.CaseSpec, pairs: list[str]) -> dict:
 
 
 def find_release(docs: list[dict], wanted: str) -> dict:
-    """The raw result of a release ('1.8.0') or of the matrix's release of a minor ('1.8')."""
+    """The raw result of a release ('1.8.0') or of the matrix's release of a minor ('1.8'); of a
+    nightly build ('2.23.0.dev20261026', its date '2026-10-26', or 'nightly': the newest with results)."""
+    builds = sorted((d["env"]["tf_version"] for d in docs
+                     if nightly.is_nightly(d["env"].get("tf_version", ""))), key=matrix.version_key)
+    day = nightly.as_date(wanted)
+    if wanted == "nightly" and builds:
+        wanted = builds[-1]
+    elif day is not None and any(nightly.build_date(b) == day for b in builds):
+        wanted = [b for b in builds if nightly.build_date(b) == day][-1]
+    elif nightly.is_nightly(wanted):
+        wanted = nightly.canonical(wanted)
     exact = [d for d in docs if d["env"].get("tf_version") == wanted]
     minor = [d for d in docs if d["env"].get("tf_version", "").startswith(wanted + ".")
              and d["env_name"] == "tf" + wanted.replace(".", "")]
     if exact or minor:
         return (exact or minor)[0]
     known = sorted({d["env"].get("tf_version", "") for d in docs}, key=matrix.version_key)
+    if wanted == "nightly" or day is not None or nightly.is_nightly(wanted):
+        raise UserError(f"no results for the tf-nightly build {wanted} (builds with results: "
+                        f"{', '.join(builds) or 'none'}; run e.g. python -m harness run-releases "
+                        f"{wanted} or tox -e tfnightly)")
     raise UserError(f"no results for TensorFlow {wanted} (releases with results: "
                     f"{', '.join(known) or 'none'}; run e.g. tox -e tf{wanted.replace('.', '')[:3]})")
 
@@ -128,7 +142,8 @@ def write(case_file: Path, spec: caselib.CaseSpec, variant: dict, doc: dict, out
             if name not in _SKIP_PACKAGES]
     (out / "requirements.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
     py = ".".join(env.get("python_version", "3").split(".")[:2])
-    legacy = "TF_USE_LEGACY_KERAS=1 " if "tf-keras" in env.get("packages", {}) else ""
+    legacy = "TF_USE_LEGACY_KERAS=1 " if {"tf-keras", "tf-keras-nightly"} & set(
+        env.get("packages", {})) else ""
     pip_cap = ' "pip<22"' if py in ("3.6", "2.7") else " pip"
     command = (f"python{py} -m venv venv && venv/bin/pip install -q -U{pip_cap} && "
                f"venv/bin/pip install -q -r requirements.txt && {legacy}TF_CPP_MIN_LOG_LEVEL=2 "
@@ -142,7 +157,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variant", action="append", default=[], metavar="AXIS=VALUE",
                         help="change one axis from the default configuration (repeatable)")
     parser.add_argument("--tf", required=True, metavar="VERSION",
-                        help="a release with results (1.8.0) or a minor of the matrix (1.8)")
+                        help="a release with results (1.8.0), a minor of the matrix (1.8), or a "
+                             "nightly build with results (2.23.0.dev20261026, 2026-10-26, nightly)")
     parser.add_argument("--cases", type=Path, default=Path("cases"), help="directory of cases")
     parser.add_argument("--raw", type=Path, default=Path("results/raw"), help="raw results")
     parser.add_argument("--out", type=Path, default=None,

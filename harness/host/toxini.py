@@ -11,6 +11,11 @@ from harness.host.errors import UserError
 ROOT = Path(__file__).resolve().parents[2]
 TOX_INI = ROOT / "tox.ini"
 _MINOR = re.compile(r"^tf(\d)(\d+)$")
+NIGHTLY_ENV = "tfnightly"
+# What a nightly environment's rows carry before its build is known (install failed, no result):
+# not a version number, so it sorts after every release (matrix.version_key).
+NIGHTLY = "nightly"
+TF_PACKAGES = ("tensorflow", "tensorflow-cpu", "tf-nightly")
 
 
 @dataclass(frozen=True)
@@ -24,11 +29,15 @@ class TfEnv:
     set_env: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
+    def nightly(self) -> bool:
+        return self.name == NIGHTLY_ENV
+
+    @property
     def package(self) -> str:
         """The TensorFlow distribution this environment installs."""
         for dep in self.deps:
             name = re.split(r"[=<>!~ ]", dep, maxsplit=1)[0]
-            if name in ("tensorflow", "tensorflow-cpu"):
+            if name in TF_PACKAGES:
                 return name
         raise UserError(f"tox.ini: [testenv:{self.name}] installs no tensorflow package")
 
@@ -49,7 +58,9 @@ def _set_env(value: str) -> dict[str, str]:
 
 
 def minor_of(env_name: str) -> str | None:
-    """'tf115' -> '1.15'; None for environments that are not TensorFlow releases."""
+    """'tf115' -> '1.15', 'tfnightly' -> 'nightly'; None for environments that are not TensorFlow."""
+    if env_name == NIGHTLY_ENV:
+        return NIGHTLY
     m = _MINOR.match(env_name)
     return f"{m.group(1)}.{m.group(2)}" if m else None
 

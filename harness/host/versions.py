@@ -9,12 +9,12 @@ import bisect as _bisect
 import functools
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from harness.host import index, interpreters, toxini
+from harness.host import index, interpreters, nightly, toxini
 from harness.host.errors import UserError
 from harness.host.matrix import version_key
 
@@ -45,7 +45,7 @@ def minor(version: str) -> str:
 
 def pins_env(version: str, envs: list[toxini.TfEnv]) -> toxini.TfEnv:
     """The tox.ini environment of the release's minor, else of the nearest configured minor."""
-    ordered = sorted(envs, key=lambda e: version_key(e.minor))
+    ordered = sorted((e for e in envs if not e.nightly), key=lambda e: version_key(e.minor))
     keys = [version_key(e.minor) for e in ordered]
     at = _bisect.bisect_left(keys, version_key(minor(version)))
     if at < len(ordered) and ordered[at].minor == minor(version):
@@ -70,6 +70,12 @@ def plan(version: str, catalog: dict[str, dict[str, index.Release]], envs: list[
          find=None) -> Plan:
     """The install plan of one release that is on the index (see `lookup` for one that may not be)."""
     find = find or available
+    if version in catalog.get(index.NIGHTLY, {}):
+        env = nightly_env(envs)
+        release = catalog[index.NIGHTLY][version]
+        deps = (f"{index.NIGHTLY}=={version}",) + tuple(
+            d for d in env.deps if not re.match(rf"^{index.NIGHTLY}\s*($|[=<>!~;\[])", d))
+        return _choose(version, env, release, deps, find)
     env = pins_env(version, envs)
     # The minor's package (tensorflow-cpu from 2.1), unless it has no usable wheel of this release.
     offers = [catalog[p][version] for p in dict.fromkeys((env.package, *index.PACKAGES))
@@ -77,6 +83,21 @@ def plan(version: str, catalog: dict[str, dict[str, index.Release]], envs: list[
     release = next((r for r in offers if r.pythons), offers[0])
     deps = (f"{release.package}=={version}",) + tuple(
         _follow_minor(d, env.minor, minor(version)) for d in env.deps if not _TF_PIN.match(d))
+    return _choose(version, env, release, deps, find)
+
+
+def nightly_env(envs: list[toxini.TfEnv]) -> toxini.TfEnv:
+    """tox.ini's tfnightly environment: the pins and interpreters of every nightly build."""
+    for env in envs:
+        if env.nightly:
+            return env
+    raise UserError(f"tox.ini has no [testenv:{toxini.NIGHTLY_ENV}] in its env_list: "
+                    "it gives nightly builds their interpreters and pins")
+
+
+def _choose(version: str, env: toxini.TfEnv, release: index.Release, deps: tuple[str, ...],
+            find) -> Plan:
+    """The plan with the first interpreter of the environment's list (else any) that is here."""
     preferred = [s.removeprefix("python") for s in env.base_python]
     order = [p for p in preferred if p in release.pythons]
     order += [p for p in reversed(release.pythons) if p not in order]
@@ -99,10 +120,26 @@ def plan(version: str, catalog: dict[str, dict[str, index.Release]], envs: list[
 
 def lookup(version: str, catalog, envs, index_url: str, find=None) -> Plan:
     """The plan of a version the user typed; a UserError if the index has no such release."""
+    canonical = resolve_nightly(version, catalog, index_url)
+    if canonical is not None:
+        got = plan(canonical, catalog, envs, find)
+        if got.problem and version.strip().lower() == "nightly":
+            # 'nightly' means the newest build that runs here, as `tox -e tfnightly` installs it
+            runs = [p for p in (plan(v, catalog, envs, find) for v in nightlies(catalog))
+                    if not p.problem]
+            got = runs[-1] if runs else got
+        if got.problem:
+            near = nearest(canonical, [v for v in nightlies(catalog) if v != canonical
+                                       and not plan(v, catalog, envs, find).problem])
+            got = replace(got, problem=f"{got.problem}; nearest builds that run here: "
+                                       f"{', '.join(near) or 'none'}")
+        return got
     try:
         canonical = str(Version(version))
     except InvalidVersion:
-        raise UserError(f"{version!r} is not a version number (e.g. 1.5.1)") from None
+        raise UserError(f"{version!r} is not a version number (e.g. 1.5.1, or a nightly: "
+                        f"2.23.0.dev20261026, a date 2026-10-26, or 'nightly' for the newest)"
+                        ) from None
     if canonical not in catalog["tensorflow"] and canonical not in catalog["tensorflow-cpu"]:
         same_minor = [v for v in known(catalog) if minor(v) == minor(canonical)]
         hint = (f"releases of {minor(canonical)}: {', '.join(same_minor)}" if same_minor else
@@ -127,8 +164,53 @@ def _in_bound(version: Version, bound: str | None, upper: bool) -> bool:
     return version <= edge if upper else version >= edge
 
 
-def between(catalog, lo: str | None, hi: str | None, pre: bool = False) -> list[str]:
-    """The versions from lo to hi (inclusive, prefixes cover their patches), in release order."""
+def nightlies(catalog) -> list[str]:
+    """Every tf-nightly build on the index, oldest first."""
+    return sorted((v for v in catalog.get(index.NIGHTLY, {}) if nightly.is_nightly(v)),
+                  key=version_key)
+
+
+def nearest(version: str, candidates: list[str]) -> list[str]:
+    """The candidates just before and just after version, in PEP 440 order (one or two of them)."""
+    key = version_key(version)
+    before = [v for v in candidates if version_key(v) < key]
+    after = [v for v in candidates if version_key(v) > key]
+    return sorted(before, key=version_key)[-1:] + sorted(after, key=version_key)[:1]
+
+
+def resolve_nightly(text: str, catalog, index_url: str) -> str | None:
+    """The nightly build a user means ('nightly' = the newest, a date, a version), None if text does
+    not name a nightly; a UserError naming the nearest builds if it names one the index lacks."""
+    builds = nightlies(catalog)
+    where = f"the index {index_url}"
+    if text.strip().lower() == "nightly":
+        if not builds:
+            raise UserError(f"no tf-nightly build on {where}")
+        return builds[-1]
+    day = nightly.as_date(text)
+    if day is not None:
+        same = [v for v in builds if nightly.build_date(v) == day]
+        if same:
+            return same[-1]
+        by_date = sorted(builds, key=nightly.build_date)
+        near = [v for v in by_date if nightly.build_date(v) < day][-1:] + \
+            [v for v in by_date if nightly.build_date(v) > day][:1]
+        raise UserError(f"no tf-nightly build of {day} on {where} (nearest builds: "
+                        f"{', '.join(near) or 'none'})")
+    if not nightly.is_nightly(text):
+        return None
+    canonical = nightly.canonical(text)
+    if canonical in builds:
+        return canonical
+    raise UserError(f"tf-nightly {text} is not on {where} (nearest builds: "
+                    f"{', '.join(nearest(canonical, builds)) or 'none'}; "
+                    f"python -m harness versions --nightly lists them)")
+
+
+def between(catalog, lo: str | None, hi: str | None, pre: bool = False,
+            with_nightlies: bool = False) -> list[str]:
+    """The versions from lo to hi (inclusive, prefixes cover their patches), in PEP 440 order;
+    with_nightlies, the tf-nightly builds among them (2.21.0 < 2.22.0.dev20260204 < 2.22.0rc0)."""
     for bound in (lo, hi):
         if bound:
             try:
@@ -136,9 +218,10 @@ def between(catalog, lo: str | None, hi: str | None, pre: bool = False) -> list[
             except InvalidVersion:
                 raise UserError(f"{bound!r} is not a version number (e.g. 1.5 or 1.5.1)") from None
     out = []
-    for text in known(catalog):
+    builds = set(nightlies(catalog)) if with_nightlies else set()
+    for text in sorted(set(known(catalog)) | builds, key=version_key):
         v = Version(text)
-        if (v.is_prerelease or v.is_devrelease) and not pre:
+        if (v.is_prerelease or v.is_devrelease) and not pre and text not in builds:
             continue
         if _in_bound(v, lo, upper=False) and _in_bound(v, hi, upper=True):
             out.append(text)
@@ -149,6 +232,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--from", dest="lo", metavar="V", help="first release, e.g. 1.0 (inclusive)")
     parser.add_argument("--to", dest="hi", metavar="V", help="last release, e.g. 1.15 (inclusive)")
     parser.add_argument("--pre", action="store_true", help="include release candidates")
+    parser.add_argument("--nightly", action="store_true",
+                        help="list the tf-nightly builds instead, newest first")
     parser.add_argument("--json", action="store_true", help="one JSON object per release, as a list")
     parser.add_argument("--refresh", action="store_true",
                         help=f"ask the index again even if its cached answer is younger than "
@@ -156,9 +241,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tox-ini", type=Path, default=toxini.TOX_INI, help="where the pins are")
 
 
+def _print_table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head) - 1)]
+    for row in [head, *rows]:
+        print("  ".join(f"{c:<{w}}" for c, w in zip(row, widths)) + "  " + row[-1])
+
+
 def run(args) -> int:
     url, catalog = index.read(refresh=args.refresh)
     envs = toxini.read(args.tox_ini)
+    if args.nightly:
+        return _run_nightly(args, url, catalog, envs)
     plans = [plan(v, catalog, envs) for v in between(catalog, args.lo, args.hi, args.pre)]
     if args.json:
         print(json.dumps({"index": url, "releases": [asdict(p) for p in plans]}, indent=1))
@@ -167,10 +260,29 @@ def run(args) -> int:
     rows = [(p.version + (" (yanked)" if p.yanked else ""), p.package,
              f"python{p.python}" if p.python else "-", ",".join(p.wheels) or "-", p.pins_from,
              p.problem or " ".join(d for d in p.deps[1:]) or "-") for p in plans]
-    head = ("release", "package", "python", "wheels", "pins", "extra deps / problem")
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(5)]
-    for row in [head, *rows]:
-        print("  ".join(f"{c:<{w}}" for c, w in zip(row, widths)) + "  " + row[5])
+    _print_table(("release", "package", "python", "wheels", "pins", "extra deps / problem"), rows)
     runnable = sum(p.problem is None for p in plans)
     print(f"{len(plans)} releases, {runnable} can run here")
+    return 0
+
+
+def _run_nightly(args, url: str, catalog, envs) -> int:
+    """versions --nightly: the builds newest first, with their date and, once run here, commit."""
+    wanted = set(between(catalog, args.lo, args.hi, pre=False, with_nightlies=True))
+    plans = [plan(v, catalog, envs) for v in reversed(nightlies(catalog)) if v in wanted]
+    commits = index.known_commits()
+    if args.json:
+        print(json.dumps({"index": url, "nightlies": [
+            {**asdict(p), "date": nightly.build_date(p.version),
+             "git_version": commits.get(p.version, "")} for p in plans]}, indent=1))
+        return 0
+    print(f"index: {url}")
+    rows = [(p.version + (" (yanked)" if p.yanked else ""), nightly.build_date(p.version),
+             f"python{p.python}" if p.python else "-", ",".join(p.wheels) or "-",
+             nightly.commit_of(commits.get(p.version, "")) or "-",
+             p.problem or " ".join(d for d in p.deps[1:]) or "-") for p in plans]
+    _print_table(("build", "date", "python", "wheels", "commit", "extra deps / problem"), rows)
+    runnable = sum(p.problem is None for p in plans)
+    print(f"{len(plans)} tf-nightly builds, {runnable} can run here; commits are known for the "
+          f"builds that ran here (tf.version.GIT_VERSION, cached in {index.cache_dir()})")
     return 0

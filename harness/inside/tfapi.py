@@ -2,6 +2,7 @@
 
 Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from harness.host.
 """
+import re
 
 
 def load(mode="graph"):
@@ -23,6 +24,9 @@ def versions(tf):
     git = getattr(tf, "GIT_VERSION", None)
     if git is None:
         git = getattr(getattr(tf, "version", None), "GIT_VERSION", "")
+    # Nightly builds say '2.23.0-dev20261026'; their wheel (and every table) says PEP 440's
+    # '2.23.0.dev20261026', which sorts after 2.22.x and before 2.23.0rc0.
+    version = re.sub(r"^(\d+\.\d+\.\d+)-dev(\d+)$", r"\1.dev\2", str(version))
     return {"tf_version": version, "tf_git_version": git}
 
 
