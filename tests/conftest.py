@@ -26,6 +26,15 @@ def tox(*args, check=True):
     return proc
 
 
+def harness(*args, timeout=1800):
+    """Run `python -m harness` of this checkout on the host; fails the test with its output when
+    it fails."""
+    proc = subprocess.run([sys.executable, "-m", "harness", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
 @pytest.fixture(scope="session")
 def seed_raw(tmp_path_factory):
     """Raw results of the default cases in the real tf18, tf19 and tf216 environments."""

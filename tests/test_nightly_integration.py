@@ -1,25 +1,16 @@
 """One real tf-nightly build: its uv environment (created once, then reused from the cache), the
 runner there, the build's PEP 440 version and commit in the raw file, the report naming it."""
 import json
-import subprocess
-import sys
 
 import pytest
 
 from harness.host import nightly
-from tests.conftest import ROOT
+from tests.conftest import ROOT, harness
 
 pytestmark = pytest.mark.integration
 # The newest build when this test was written; the README's bisection ran it. If the index ever
 # drops its wheel, run-releases says install_failed and this test fails saying so.
 BUILD = "2.23.0.dev20261026"
-
-
-def harness(*args):
-    proc = subprocess.run([sys.executable, "-m", "harness", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=1800)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
 
 
 def run_nightly(raw):

@@ -1,22 +1,13 @@
 """A real bisection over 1.8.0 - 1.10.1: real index, real uv environments (cached), real TensorFlow."""
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import harness
 
 pytestmark = pytest.mark.integration
 KERNEL = "layer_cell/conv1d/kernel"
-
-
-def harness(*args):
-    proc = subprocess.run([sys.executable, "-m", "harness", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
 
 
 def bisect(raw):

@@ -163,7 +163,8 @@ def nightly_opening(tables) -> list[str]:
     out = ["", f"{head} changes {len(changed)} column{'s' if len(changed) != 1 else ''}:", ""]
     for col, old, new in changed[:20]:
         case, variant, target, source = col.split(matrix.SEP, 3)
-        out.append(f"- `{case}` [{variant}] d `{target}` / d `{source}`: `{old}` -> `{new}`")
+        where = f" [{variant}]" if variant else ""
+        out.append(f"- `{case}`{where} d `{target}` / d `{source}`: `{old}` -> `{new}`")
     if len(changed) > 20:
         out.append(f"- ... and {len(changed) - 20} more (results/transitions.csv)")
     return out
