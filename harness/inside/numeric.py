@@ -111,12 +111,12 @@ def evaluate(pairs, evaluator, options):
         pair["value"] = value
         if value.get("nan") or value.get("inf"):
             facts = {"checked": True, "counts": value}
-            facts["components"] = _components(evaluator, pair, plain, options)
+            facts["components"] = _components(evaluator, pair, plain, ones, options)
             pair.update({"status": NONFINITE, "numeric": facts,
                          "detail": describe(NONFINITE, facts, options.get("tol", DEFAULT_TOL))})
     if options.get("numeric", True):
         if deterministic:
-            check(pairs, evaluator, plain, options)
+            check(pairs, evaluator, first, plain, options)
         else:
             for pair in pairs:
                 if pair["status"] == GRAD:
@@ -127,8 +127,9 @@ def evaluate(pairs, evaluator, options):
 
 def _own_gradients(evaluator, present, ones):
     """({(target, source): tf.gradients' own value}, the pairs that have one). A gradient whose
-    evaluation raises while its target evaluates is TensorFlow failing to compute it at these
-    inputs: that pair becomes `error` with the exception (asked one by one to find which)."""
+    evaluation fails in a TensorFlow kernel while its target evaluates is TensorFlow failing to
+    compute it at these inputs: that pair becomes `error` with the exception (asked one by one to
+    find which); any other failure leaves it without a numeric verdict."""
     keys = [(p["target"], p["source"]) for p in present]
     if not keys:
         return {}, []
@@ -142,14 +143,18 @@ def _own_gradients(evaluator, present, ones):
             values.update(evaluator.gradients(ones, [key]))
             ok.append(pair)
         except Exception as exc:
-            pair.update({"status": ERROR, "numeric": {"checked": False},
-                         "detail": "evaluating the gradient raised " + _short(exc)})
+            if tfapi.is_runtime_error(exc):  # TensorFlow's kernel failed on these inputs
+                pair.update({"status": ERROR, "numeric": {"checked": False},
+                             "detail": "evaluating the gradient raised " + _short(exc)})
+            else:  # the harness could not build or feed the evaluation: no verdict
+                pair["numeric"] = {"checked": False, "why": "evaluation failed: " + _short(exc)}
     return values, ok
 
 
-def _components(evaluator, pair, plain, options):
-    """TensorFlow's gradient and per-element central differences of sum(target), for a source of
-    up to fdmath.COMPONENTS elements (else None): the numbers an upstream report needs."""
+def _components(evaluator, pair, plain, ones, options):
+    """TensorFlow's gradient and per-element central differences of sum(target) (ones: a
+    projection of ones per target), for a source of up to fdmath.COMPONENTS elements (else None):
+    the numbers an upstream report needs."""
     np = _np()
     source = pair["source"]
     if evaluator.unperturbable(source):
@@ -157,8 +162,6 @@ def _components(evaluator, pair, plain, options):
     s0 = np.asarray(evaluator.get(source))
     if s0.size > fdmath.COMPONENTS or s0.size == 0:
         return None
-    ones = dict((t, [np.ones(np.shape(v)) for v in vals])
-                for t, vals in evaluator.targets().items())
     eps = options.get("eps", DEFAULT_EPS)
     flat, out = s0.reshape(-1), []
     try:
@@ -178,17 +181,18 @@ def _components(evaluator, pair, plain, options):
             "finite_differences": [fdmath.number(x) for x in out]}
 
 
-def check(pairs, evaluator, plain, options):
+def check(pairs, evaluator, base, plain, options):
     """Add a finite-difference verdict to every `grad` pair of one cell (status, detail, numeric).
 
-    plain: tf.gradients' own gradients of these pairs, for details in gradient terms.
+    base: the targets' values at the evaluated inputs; plain: tf.gradients' own gradients of these
+    pairs, for details in gradient terms.
     """
     eps, tol = options.get("eps", DEFAULT_EPS), options.get("tol", DEFAULT_TOL)
     todo = [p for p in pairs if p["status"] == GRAD]
     if not todo:
         return
+    ones = dict((t, [_np().ones(_np().shape(v)) for v in vals]) for t, vals in base.items())
     try:
-        base = evaluator.targets()
         projections = dict((t, [rng("r/" + t).standard_normal(_np().shape(v)) for v in vals])
                            for t, vals in base.items())
         grads = evaluator.gradients(projections, [(p["target"], p["source"]) for p in todo])
@@ -218,7 +222,7 @@ def check(pairs, evaluator, plain, options):
                 if status == NONFINITE:
                     facts["counts"] = pair.get("value") or fdmath.fingerprint(
                         grads[(pair["target"], source)])
-                facts["components"] = _components(evaluator, pair, plain, options)
+                facts["components"] = _components(evaluator, pair, plain, ones, options)
                 pair["status"], pair["detail"] = status, describe(status, facts, tol)
 
 

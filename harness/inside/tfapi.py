@@ -72,6 +72,13 @@ def missing_api(exc, line=""):
     return ""
 
 
+def is_runtime_error(exc):
+    """An error a TensorFlow kernel raised while running (tf.errors.OpError), as opposed to one of
+    building or feeding a graph."""
+    import tensorflow as tf
+    return isinstance(exc, tf.errors.OpError)
+
+
 def flatten(value):
     """Tensors of a target: a tensor, or a (nested) list/tuple such as an LSTMStateTuple."""
     if isinstance(value, (list, tuple)):
