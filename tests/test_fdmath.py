@@ -108,3 +108,23 @@ def test_variable_values_depend_on_name_and_shape_only():
     assert a.dtype == np.float32 and np.abs(a).max() <= math.sqrt(6.0 / 34)
     bias = fdmath.variable_value("dense/bias", [4], np.float32)
     assert bias.min() >= 0.5 and bias.max() <= 1.5
+
+
+def test_worst_of_several_directions_keeps_the_doubt_and_the_largest_error():
+    ok = fdmath.verdict(1.0, 1.0, 1.0, False, 0.05)
+    small = fdmath.verdict(1.0, 0.9, 0.9, False, 0.05, scale=9.0)  # 0.011 of the vector's scale
+    large = fdmath.verdict(18.0, 9.0, 9.0, False, 0.05, scale=18.0)
+    kink = fdmath.verdict(1.0, 0.5, 0.5, False, 0.05, sides=(0.0, 1.0))
+    assert kink[0] == GRAD and kink[1]["inconclusive"]
+    assert fdmath.worst([ok, kink]) is kink
+    assert fdmath.worst([ok, small, large])[1]["rel_error"] == pytest.approx(0.5)
+    assert fdmath.worst([large, fdmath.verdict(NAN, 1.0, 1.0, False, 0.05)])[0] == NONFINITE
+
+
+def test_a_kink_is_no_verdict_only_when_tensorflow_lies_between_the_sides():
+    status, facts = fdmath.verdict(1.0, 0.5, 0.5, False, 0.05, sides=(0.0, 1.0))
+    assert status == GRAD and "kink or tie" in facts["why"]
+    # a value outside the one-sided differences is no subgradient: still a mismatch
+    assert fdmath.verdict(3.0, 0.5, 0.5, False, 0.05, sides=(0.0, 1.0))[0] == MISMATCH
+    # a smooth function (sides agree): a wrong value stays a mismatch
+    assert fdmath.verdict(2.0, 1.0, 1.0, False, 0.05, sides=(1.0, 1.0))[0] == MISMATCH

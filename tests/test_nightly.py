@@ -247,3 +247,8 @@ def test_versions_nightly_lists_the_builds_newest_first_with_known_commits(
     assert main(["versions", "--nightly", "--json"]) == 0
     got = json.loads(capsys.readouterr().out)["nightlies"]
     assert len(got) == 179 and got[0]["version"] == NEWEST and got[0]["git_version"] == GIT
+
+
+def test_pictures_label_a_nightly_by_its_date_and_a_release_as_it_is():
+    assert nightly.label("2.23.0.dev20261026") == "nightly 2026-10-26"
+    assert nightly.label("2.21.0") == "2.21.0"

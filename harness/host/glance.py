@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from harness.host import findings as fnd
-from harness.host import load, matrix
+from harness.host import load, matrix, nightly
 from harness.schema import NOT_OUTCOMES
 
 ARROW = "→"
@@ -54,7 +54,7 @@ def transition_label(changes: list[tuple[str, str, str, str]], versions: list[st
     """'none → grad at 1.9.0' per change; '(last none: 1.5.0)' when releases lie in between."""
     parts = []
     for old, new, last_old, first_new in changes:
-        text = f"{old} {ARROW} {new} at {first_new}"
+        text = f"{old} {ARROW} {new} at {nightly.label(first_new)}"
         i = versions.index(first_new) if first_new in versions else -1
         if i <= 0 or versions[i - 1] != last_old:
             text += f" (last {old}: {last_old})"

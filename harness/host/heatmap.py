@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.host import colors, glance
+from harness.host import colors, glance, nightly
 from harness.host import findings as fnd
 
 ROW_INCHES = 0.17
@@ -107,7 +107,8 @@ def _render(rows: list[_Row], versions: list[str], statuses: list[str], title: s
         bad="#ffffff")
     ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=-0.5,
               vmax=max(len(statuses), 1) - 0.5, interpolation="nearest")
-    ax.set_xticks(range(len(versions)), labels=versions, rotation=90, fontsize=8)
+    ax.set_xticks(range(len(versions)), labels=[nightly.label(v) for v in versions], rotation=90,
+                  fontsize=8)
     ax.set_yticks(range(len(rows)), labels=labels, fontsize=fontsize)
     for tick, row in zip(ax.get_yticklabels(), rows):
         if row.series is None:

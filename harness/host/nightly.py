@@ -38,6 +38,11 @@ def build_date(version: str) -> str:
     return f"{day[:4]}-{day[4:6]}-{day[6:]}"
 
 
+def label(version: str) -> str:
+    """A release as it is, a nightly build as 'nightly 2026-10-26': short labels for pictures."""
+    return f"nightly {build_date(version)}" if is_nightly(version) else version
+
+
 def as_date(text: str) -> str | None:
     """'2026-10-26' or '20261026' -> '2026-10-26'; None for anything else."""
     m = _DATE.match(text.strip())

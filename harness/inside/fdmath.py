@@ -81,10 +81,14 @@ RANK = {NONFINITE: 3, MISMATCH: 2, ZERO: 2, GRAD: 0}
 
 def worst(verdicts):
     """The verdict of a gradient checked along several directions: the worst of them (an
-    inconclusive `grad` ranks above a conclusive one, so the doubt is kept)."""
+    inconclusive `grad` ranks above a conclusive one, so the doubt is kept), and among equals the
+    one with the largest error, whose numbers the report shows."""
     def rank(item):
         status, facts = item
-        return RANK[status] + (1 if status == GRAD and facts.get("inconclusive") else 0)
+        doubt = 1 if status == GRAD and facts.get("inconclusive") else 0
+        apart = abs(float(facts["analytic"]) - float(facts["finite_difference"]))
+        return (RANK[status] + doubt, facts.get("rel_error") or 0.0,
+                apart if math.isfinite(apart) else math.inf)
     return max(verdicts, key=rank)
 
 
