@@ -119,3 +119,12 @@ def test_renamed_keras_variables_get_the_same_values_on_every_release(tmp_path):
     tables = report.build(tmp_path, envs=[])
     assert len(tables.fingerprints) == 2 * 16  # 14 gradients + 2 targets on each release
     assert tables.value_changes.empty, tables.value_changes.to_string()
+
+
+def test_a_missing_api_alone_is_no_failure_of_the_run(tmp_path):
+    # tf.nn.gelu does not exist in 1.8: the cell is unavailable and the runner exits 0 (tox checks)
+    tox("-e", "tf18", "--", "--cases", str(ROOT / "cases" / "known"), "--case", "gelu_api",
+        "--out", str(tmp_path))
+    cell = json.loads((tmp_path / "tf18.json").read_text())["cells"][0]
+    assert (cell["status"], cell["detail"].split(" not in")[0]) == ("unavailable",
+                                                                   "tensorflow.nn.gelu")
