@@ -128,3 +128,12 @@ def test_a_kink_is_no_verdict_only_when_tensorflow_lies_between_the_sides():
     assert fdmath.verdict(3.0, 0.5, 0.5, False, 0.05, sides=(0.0, 1.0))[0] == MISMATCH
     # a smooth function (sides agree): a wrong value stays a mismatch
     assert fdmath.verdict(2.0, 1.0, 1.0, False, 0.05, sides=(1.0, 1.0))[0] == MISMATCH
+
+
+def test_no_verdict_always_says_why():
+    status, facts = fdmath.verdict(1.0, 0.5, 0.9, False, 0.05)  # the difference moves with h
+    assert status == GRAD and facts["inconclusive"] and "noise of the step" in facts["why"]
+    status, facts = fdmath.verdict(0.0, 1.0, 0.5, True, 0.05)  # all zero, fd within its noise
+    assert status == GRAD and facts["inconclusive"] and "all-zero gradient" in facts["why"]
+    status, facts = fdmath.verdict(0.0, 0.0, 0.0, True, 0.05)  # all zero and truly flat: agrees
+    assert status == GRAD and "inconclusive" not in facts

@@ -96,3 +96,14 @@ def test_a_tiny_gradient_moves_within_the_floor_of_its_target():
     # target's other gradients; the noise moving is no change of TensorFlow's numbers
     assert values.difference(fp(1e-6), fp(-2e-6), floor=30.0) < 1e-3
     assert values.difference(fp(1e-6), fp(-2e-6)) > 1.0
+
+
+def test_a_nan_that_moves_to_another_element_is_a_change():
+    a = {"size": 2, "nan": 1, "inf": 0, "scale": 1.0, "values": ["nan", 1.0]}
+    b = {"size": 2, "nan": 1, "inf": 0, "scale": 1.0, "values": [1.0, "nan"]}
+    assert values.difference(a, b) == math.inf
+
+
+def test_modules_that_only_start_like_tensorflow_are_not_tensorflow():
+    exc = AttributeError("module 'tensorflow_addons.layers' has no attribute 'Foo'")
+    assert tfapi.missing_api(exc) == ""

@@ -128,3 +128,10 @@ def test_a_missing_api_alone_is_no_failure_of_the_run(tmp_path):
     cell = json.loads((tmp_path / "tf18.json").read_text())["cells"][0]
     assert (cell["status"], cell["detail"].split(" not in")[0]) == ("unavailable",
                                                                    "tensorflow.nn.gelu")
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_a_source_downstream_of_another_is_no_longer_fed_once_checked(verdicts_raw, env):
+    got = pairs(cells(verdicts_raw, env)[("upstream_source", "")])
+    assert {k: p["status"] for k, p in got.items()} == {("y", "h"): "grad", ("y", "w"): "grad"}
+    assert got[("y", "w")]["value"]["values"] == [3.0, 6.0, 9.0]

@@ -70,10 +70,10 @@ def difference(a: dict, b: dict, floor: float = 0.0) -> float | None:
     va, vb = _vector(a), _vector(b)
     if len(va) != len(vb):
         return math.inf
+    odd = [(i, str(x)) for i, x in enumerate(va) if not math.isfinite(x)]
+    if odd != [(i, str(y)) for i, y in enumerate(vb) if not math.isfinite(y)]:
+        return math.inf  # a NaN or Inf that appears, goes or moves
     finite = [(x, y) for x, y in zip(va, vb) if math.isfinite(x) and math.isfinite(y)]
-    if len(finite) != len(va) and [str(x) for x in va if not math.isfinite(x)] != [
-            str(y) for y in vb if not math.isfinite(y)]:
-        return math.inf
     scale = max([floor] + [abs(v) for pair in finite for v in pair])
     if scale == 0:
         return 0.0

@@ -103,6 +103,7 @@ class GraphEvaluator(object):
         self.values = [kept[id(v)] if id(v) in kept else fdmath.variable_value(
             names.get(id(v)) or tfapi.variable_name(v), tfapi.static_shape(v),
             v.dtype.base_dtype.as_numpy_dtype) for v in self.variables]
+        self.start = list(self.values)
         self._load()
 
     def _load(self):
@@ -131,20 +132,23 @@ class GraphEvaluator(object):
     def gradients(self, projections, pairs):
         """{(target, source): dL/ds} for L = sum(r * target); r = ones gives tf.gradients' own."""
         missing = [p for p in pairs if p not in self.built]
-        for tname in sorted(set(t for t, _ in missing)):
-            names = [s for t, s in missing if t == tname]
-            ys = self.ys[tname]
-            grad_ys = [self.api.placeholder(y.dtype.base_dtype, shape=y.shape) for y in ys]
-            grads = self.api.gradients(ys, [self.sources[n] for n in names], grad_ys=grad_ys)
-            for name, grad in zip(names, grads):
-                self.built[(tname, name)] = (tfapi.dense(grad, self.api), grad_ys)
-        if missing:
-            # A session cannot run ops added after its first run when tf.gradients rewrote an op
-            # it already ran (TF 2.2 - 2.4, control flow v2 while loops: "Connecting to invalid
-            # output N of source node .../while"); a new one can, loaded with the same values.
-            self.sess.close()
-            self.sess = tfapi.session(self.api, self.graph)
-            self._load()
+        try:
+            for tname in sorted(set(t for t, _ in missing)):
+                names = [s for t, s in missing if t == tname]
+                ys = self.ys[tname]
+                grad_ys = [self.api.placeholder(y.dtype.base_dtype, shape=y.shape) for y in ys]
+                grads = self.api.gradients(ys, [self.sources[n] for n in names], grad_ys=grad_ys)
+                for name, grad in zip(names, grads):
+                    self.built[(tname, name)] = (tfapi.dense(grad, self.api), grad_ys)
+        finally:
+            if missing:
+                # A session cannot run ops added after its first run when tf.gradients rewrote
+                # an op it already ran (TF 2.2 - 2.4, control flow v2 while loops: "Connecting to
+                # invalid output N of source node .../while"); a new one can, loaded with the
+                # same values. Also after a build that failed half way: the graph grew.
+                self.sess.close()
+                self.sess = tfapi.session(self.api, self.graph)
+                self._load()
         feed, keys = {}, list(pairs)
         for tname, sname in keys:
             for grad_y, r in zip(self.built[(tname, sname)][1], projections[tname]):
@@ -178,6 +182,16 @@ class GraphEvaluator(object):
         else:
             self.overrides[self.sources[name]] = value
 
+    def reset(self, name):
+        """The source back at its starting value, and a fed tensor no longer fed: a later check of
+        a source upstream of it must see the tensor move."""
+        i = self._index(name)
+        if i is not None:
+            self.values[i] = self.start[i]
+            self._load()
+        else:
+            self.overrides.pop(self.sources[name], None)
+
     def close(self):
         self.sess.close()
 
@@ -193,6 +207,8 @@ class EagerEvaluator(object):
                     var.dtype) and var.shape.is_fully_defined():
                 var.assign(fdmath.variable_value(name, var.shape.as_list(),
                                                  var.dtype.base_dtype.as_numpy_dtype))
+        self.start = dict((name, var.numpy()) for name, var in sources.items()
+                          if tfapi.is_variable(var))
 
     def targets(self):
         return dict((t, [y.numpy() for y in tfapi.flatten(v)]) for t, v in self.compute().items())
@@ -228,6 +244,9 @@ class EagerEvaluator(object):
 
     def set(self, name, value):
         self.sources[name].assign(value)
+
+    def reset(self, name):
+        self.sources[name].assign(self.start[name])
 
     def close(self):
         pass

@@ -57,13 +57,19 @@ def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0, sides=None, scale=N
         clearly = abs(fd) > NOISE_FACTOR * noise and abs(fd) > 0
         facts["rel_error"] = 1.0 if clearly else 0.0
         status = ZERO if clearly else GRAD
+        if not clearly and fd != 0:
+            facts.update({"inconclusive": True, "why": "all-zero gradient, finite difference "
+                          "{:.5g} within the noise of the step ({:.3g})".format(fd, noise)})
+            return GRAD, facts
     else:
         rel = abs(analytic - fd) / scale if scale > 0 else 0.0
         facts["rel_error"] = rel
         status = GRAD if rel <= tol else MISMATCH
         if status == MISMATCH and abs(analytic - fd) <= NOISE_FACTOR * noise:
             # The difference moves with the step (float32 round-off, curvature): no verdict.
-            facts["inconclusive"] = True
+            facts.update({"inconclusive": True, "why": "TensorFlow {:.5g}, finite difference "
+                          "{:.5g}, apart by less than the noise of the step ({:.3g})".format(
+                              analytic, fd, noise)})
             return GRAD, facts
     if status != GRAD and sides:
         low, high = min(sides), max(sides)

@@ -30,12 +30,11 @@ def versions(tf):
     return {"tf_version": version, "tf_git_version": git}
 
 
-_TF_MODULES = ("tensorflow", "tf_keras", "keras", "tensorboard")
+_TF_MODULES = re.compile(r"^(tensorflow|tensorflow_core|tf_keras|keras|tensorboard)(\.|$)")
 
 
 def _public(name):
     """'tensorflow_core._api.v2.math.x' -> 'tensorflow.math.x': the name as users write it."""
-    import re
     name = re.sub(r"^tensorflow_core\b", "tensorflow", name)
     return re.sub(r"^tensorflow\.(?:_api\.v\d+\.|tools\.api\.generator\.api\.)", "tensorflow.", name)
 
@@ -48,14 +47,13 @@ def missing_api(exc, line=""):
     "from M import" names the module where Python 3.6's "cannot import name 'x'" does not), or an op
     the binary has not registered.
     """
-    import re
     text = str(exc)
     found = re.search(r"Op type not registered '([^']+)'", text)
     if found:
         return "op " + found.group(1)
     if isinstance(exc, AttributeError):
         found = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", text)
-        if found and found.group(1).startswith(_TF_MODULES):
+        if found and _TF_MODULES.match(found.group(1)):
             return _public(found.group(1) + "." + found.group(2))
         return ""
     if isinstance(exc, ImportError):
@@ -67,7 +65,7 @@ def missing_api(exc, line=""):
         written = re.search(r"from ([\w.]+) import", line)
         if not module and written:
             module = written.group(1)
-        if module.startswith(_TF_MODULES):
+        if _TF_MODULES.match(module):
             return _public(module + ("." + name.group(1) if name else ""))
     return ""
 
