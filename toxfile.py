@@ -18,7 +18,7 @@ from pathlib import Path
 from tox.config.loader.memory import MemoryLoader
 from tox.plugin import impl
 
-from harness.host import interpreters, toxini
+from harness.host.envs import interpreters, toxini
 from harness.inside import rawfile
 from harness.schema import INSTALL_FAILED, SKIPPED
 

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.host import interpreters, toxini  # noqa: E402
+from harness.host.envs import interpreters, toxini  # noqa: E402
 
 TOX = [sys.executable, "-m", "tox"]
 SEED = "seed_conv_bn_gru"

@@ -6,7 +6,8 @@ import shutil
 import pytest
 from packaging.version import Version
 
-from harness.host import bisect, index, matrix, releases, versions
+from harness.host.anyrelease import bisection as bisect, index, installs as releases, versions
+from harness.host.tables import matrix
 from harness.host.errors import UserError
 from harness.inside import rawfile
 from tests.conftest import ROOT

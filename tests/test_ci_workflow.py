@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from harness.host import cimatrix, toxini
+from harness.host.envs import cimatrix, toxini
 from tests.conftest import DATA, ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "regression-matrix.yml"

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from harness.host import diagnosis, load
+from harness.host.tables import diagnosis, load
 from tests.conftest import DATA
 from tests.test_load import CONV_BN
 

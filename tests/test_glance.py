@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from harness.host import glance, heatmap, report, toxini
+from harness.host.reports import glance, heatmap, report
+from harness.host.envs import toxini
 from tests.conftest import DATA
 
 SEED_CONV_BN = ["layer_cell/conv1d/kernel", "layer_cell/conv1d/bias", "layer_cell/bn/gamma",
@@ -93,7 +94,7 @@ def test_the_headline_picture_is_a_fraction_of_the_full_one(diag, tmp_path):
 
 
 def test_report_html_puts_the_changing_rows_first_and_folds_the_rest(diag):
-    from harness.host import htmlreport
+    from harness.host.reports import htmlreport
     page = htmlreport.render(diag)
     change = page.index("<h3>Columns that change (19 of 161)</h3>")
     steady = page.index("<h3>Columns that never change (142)</h3>")
@@ -113,7 +114,7 @@ def test_report_html_puts_the_changing_rows_first_and_folds_the_rest(diag):
 
 
 def test_a_run_without_changes_shows_only_the_steady_rows():
-    from harness.host import htmlreport
+    from harness.host.reports import htmlreport
     envs = [e for e in toxini.read() if e.name in ("tf18", "tf19", "tf221")]
     tables = report.build(DATA / "raw_diag", envs, pick=lambda specs: (specs[0], "x", "PATH"),
                           cases=["keras_conv_bn_gru"])

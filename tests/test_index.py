@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from harness.host import index, toxini, versions
+from harness.host.anyrelease import index, versions
+from harness.host.envs import toxini
 from harness.host.errors import UserError
 from tests.conftest import DATA
 

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from harness.host import interpreters
+from harness.host.envs import interpreters
 
 
 @pytest.fixture

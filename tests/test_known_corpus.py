@@ -9,7 +9,9 @@ import ast
 
 import pytest
 
-from harness.host import matrix, report, toxini
+from harness.host.tables import matrix
+from harness.host.reports import report
+from harness.host.envs import toxini
 from tests.conftest import ROOT, tox
 
 pytestmark = pytest.mark.integration

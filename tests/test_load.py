@@ -3,7 +3,9 @@ import json
 
 import pytest
 
-from harness.host import load, report, toxini
+from harness.host.tables import load
+from harness.host.reports import report
+from harness.host.envs import toxini
 from harness.schema import ERROR, SCHEMA_VERSION, SKIPPED
 
 SEED = "seed_conv_bn_gru"

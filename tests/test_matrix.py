@@ -1,7 +1,9 @@
 """The pivot and the transitions, on frozen files of a real run."""
 import pandas as pd
 
-from harness.host import load, matrix, report, toxini
+from harness.host.tables import load, matrix
+from harness.host.reports import report
+from harness.host.envs import toxini
 from tests.test_load import CONV_BN, SEED, SEED_VARIANT
 
 

@@ -5,7 +5,9 @@ import math
 
 import pytest
 
-from harness.host import bisect, index, matrix, nightly, releases, toxini, versions
+from harness.host.anyrelease import bisection as bisect, index, installs as releases, versions
+from harness.host.tables import matrix, nightly
+from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.inside import rawfile
 from tests.test_index import EVERYTHING, LINUX, only, recorded

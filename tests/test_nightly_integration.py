@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from harness.host import nightly
+from harness.host.tables import nightly
 from tests.conftest import ROOT, harness
 
 pytestmark = pytest.mark.integration

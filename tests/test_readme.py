@@ -4,14 +4,14 @@ import re
 import subprocess
 import pytest
 
-from harness.host import toxini
+from harness.host.envs import toxini
 from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 # Written by the harness into the checkout: raw files and repros never in git (results/raw/ is in
 # .gitignore); matrix-full.* by `report`, committed with the next full run of the matrix.
 GENERATED = ("results/raw", "results/repro", "results/matrix-full.")
-# The harness's own cache on the user's machine (harness/host/index.py: cache_dir()): it makes it.
+# The harness's own cache on the user's machine (harness/host/anyrelease/index.py: cache_dir()): it makes it.
 HARNESS_CACHE = "~/.cache/tf-regression-harness/"
 _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")

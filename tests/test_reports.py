@@ -4,7 +4,9 @@ import json
 import markdown
 import pytest
 
-from harness.host import htmlreport, mdreport, report, repro, toxini
+from harness.host.reports import htmlreport, mdreport, report
+from harness.host.anyrelease import repro
+from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
 from tests.conftest import ROOT

@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from harness.host import cli, repro
+from harness.host import cli
+from harness.host.anyrelease import repro
 from harness.host.errors import UserError
 from tests.conftest import DATA, ROOT
 

@@ -1,7 +1,7 @@
 """tox.ini is the single source of truth for releases, interpreters and pins."""
 import re
 
-from harness.host import toxini
+from harness.host.envs import toxini
 
 EXPECTED_MINORS = [f"1.{n}" for n in range(8, 16)] + [f"2.{n}" for n in range(0, 22)]
 

@@ -4,7 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from harness.host import colors, values
+from harness.host.reports import colors
+from harness.host.tables import values
 from harness.inside import tfapi
 from harness.schema import STATUSES
 from tests.conftest import ROOT

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from harness.host import report
+from harness.host.reports import report
 from tests.conftest import ROOT, tox
 
 pytestmark = pytest.mark.integration

@@ -12,14 +12,14 @@ import sys
 from harness.host.errors import UserError
 
 COMMANDS = {
-    "report": ("harness.host.report", "merge raw results into results/ (CSV tables and reports)"),
-    "doctor": ("harness.host.doctor", "which interpreter each release will use, or what is missing"),
-    "ci-matrix": ("harness.host.cimatrix",
+    "report": ("harness.host.reports.report", "merge raw results into results/ (CSV tables and reports)"),
+    "doctor": ("harness.host.envs.doctor", "which interpreter each release will use, or what is missing"),
+    "ci-matrix": ("harness.host.envs.cimatrix",
                   "the GitHub Actions job matrix from tox.ini (--json), or fill in missing results"),
-    "repro": ("harness.host.repro", "write one cell as a standalone script with its exact pins"),
-    "versions": ("harness.host.versions", "TensorFlow releases on the index, with interpreter and pins"),
-    "run-releases": ("harness.host.releases", "run the cases in any releases of the index, outside tox.ini"),
-    "bisect": ("harness.host.bisect", "find the release where one gradient's status changed"),
+    "repro": ("harness.host.anyrelease.repro", "write one cell as a standalone script with its exact pins"),
+    "versions": ("harness.host.anyrelease.versions", "TensorFlow releases on the index, with interpreter and pins"),
+    "run-releases": ("harness.host.anyrelease.installs", "run the cases in any releases of the index, outside tox.ini"),
+    "bisect": ("harness.host.anyrelease.bisection", "find the release where one gradient's status changed"),
 }
 
 

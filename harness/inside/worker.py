@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 
-from harness.inside import breakpoint, evaluators, fdmath, numeric, tfapi
+from harness.inside import stoppoint, evaluators, fdmath, numeric, tfapi
 from harness.schema import ERROR, GRAD, NONE, SKIPPED, UNAVAILABLE
 
 
@@ -135,7 +135,7 @@ class Worker(object):
             clock.lap("gradients")
             if self.options.get("breakpoint", True):
                 try:
-                    breakpoint.annotate(api, pairs, targets, sources)
+                    stoppoint.annotate(api, pairs, targets, sources)
                 except Exception as exc:  # the search must never cost the cell its statuses
                     for pair in pairs:
                         if pair["status"] == NONE and "break_op" not in pair:

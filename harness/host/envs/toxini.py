@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.host.errors import UserError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOX_INI = ROOT / "tox.ini"
 _MINOR = re.compile(r"^tf(\d)(\d+)$")
 NIGHTLY_ENV = "tfnightly"

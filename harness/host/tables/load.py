@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host import toxini
+from harness.host.envs import toxini
 from harness.schema import ERROR, GRAD, RAW_KIND, SCHEMA_VERSION, SKIPPED
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from harness.host import findings as fnd
-from harness.host import load, matrix, nightly
+from harness.host.tables import findings as fnd
+from harness.host.tables import load, matrix, nightly
 from harness.schema import NOT_OUTCOMES
 
 ARROW = "→"

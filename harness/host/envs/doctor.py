@@ -5,7 +5,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from harness.host import interpreters, toxini
+from harness.host.envs import interpreters, toxini
 
 
 def rows(envs: list[toxini.TfEnv], pick=interpreters.pick) -> list[tuple[str, str, str, str]]:

@@ -9,7 +9,8 @@ import argparse
 import ast
 from pathlib import Path
 
-from harness.host import load, matrix, nightly, report
+from harness.host.tables import load, matrix, nightly
+from harness.host.reports import report
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
 

@@ -5,7 +5,7 @@ so the matrix, run-releases and bisect install the same way.
 """
 from __future__ import annotations
 
-import bisect as _bisect
+import bisect
 import functools
 import json
 import re
@@ -14,9 +14,11 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from harness.host import index, interpreters, nightly, toxini
+from harness.host.anyrelease import index
+from harness.host.envs import interpreters, toxini
+from harness.host.tables import nightly
 from harness.host.errors import UserError
-from harness.host.matrix import version_key
+from harness.host.tables.matrix import version_key
 
 _TF_PIN = re.compile(r"^(tensorflow|tensorflow-cpu)\s*[=<>!~]")
 
@@ -47,7 +49,7 @@ def pins_env(version: str, envs: list[toxini.TfEnv]) -> toxini.TfEnv:
     """The tox.ini environment of the release's minor, else of the nearest configured minor."""
     ordered = sorted((e for e in envs if not e.nightly), key=lambda e: version_key(e.minor))
     keys = [version_key(e.minor) for e in ordered]
-    at = _bisect.bisect_left(keys, version_key(minor(version)))
+    at = bisect.bisect_left(keys, version_key(minor(version)))
     if at < len(ordered) and ordered[at].minor == minor(version):
         return ordered[at]
     # Between two minors the older one's pins are the closer guess; below the matrix, its first.

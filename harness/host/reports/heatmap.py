@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.host import colors, glance, nightly
-from harness.host import findings as fnd
+from harness.host.reports import colors, glance
+from harness.host.tables import nightly
+from harness.host.tables import findings as fnd
 
 ROW_INCHES = 0.17
 CELL_INCHES = 0.32

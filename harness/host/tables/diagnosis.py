@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from harness.host.findings import parse_variant
-from harness.host.matrix import version_key
+from harness.host.tables.findings import parse_variant
+from harness.host.tables.matrix import version_key
 from harness.schema import NOT_OUTCOMES
 
 PAIR = ["target", "source"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from harness.host import colors, glance, matrix
-from harness.host import findings as fnd
+from harness.host.reports import colors, glance
+from harness.host.tables import matrix
+from harness.host.tables import findings as fnd
 from harness.schema import STATUSES
 
 _CSS = """

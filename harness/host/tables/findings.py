@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from harness.host import matrix
+from harness.host.tables import matrix
 from harness.schema import AVAILABILITY, NOT_OUTCOMES, UNAVAILABLE
 
 

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from harness.host.matrix import version_key
+from harness.host.tables.matrix import version_key
 
 # Measured on the committed run: the three stable cases (seed, minimal trigger, Keras) move by at
 # most 9.5e-6 of a value's scale between consecutive releases of the 31 (float32 round-off of other

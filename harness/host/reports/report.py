@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host import diagnosis, interpreters, load, matrix, mdreport, toxini, values
+from harness.host.tables import diagnosis, load, matrix, values
+from harness.host.envs import interpreters, toxini
+from harness.host.reports import mdreport
 from harness.host.errors import UserError
 
 ROOT = toxini.ROOT
@@ -90,7 +92,7 @@ def write_tables(tables: Tables, out_dir: Path) -> list[Path]:
 def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: bool = True,
           root: Path = ROOT) -> list[Path]:
     """Every output: the CSV tables, report.md, report.html and the heatmap."""
-    from harness.host import htmlreport
+    from harness.host.reports import htmlreport
     paths = write_tables(tables, out_dir)
     md = mdreport.render(tables, root, only_changing=only_changing,
                          extra=diagnosis.markdown_sections(tables.tidy))
@@ -99,7 +101,7 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
     paths.append(out_dir / "report.html")
     paths[-1].write_text(htmlreport.render(tables), encoding="utf-8")
     if plots:
-        from harness.host import heatmap
+        from harness.host.reports import heatmap
         paths += heatmap.draw(tables, out_dir)
     return paths
 

@@ -18,9 +18,11 @@ from typing import Callable, Sequence
 
 from packaging.version import Version
 
-from harness.host import index, load, nightly, releases, toxini, versions
+from harness.host.anyrelease import index, installs, versions
+from harness.host.tables import load, nightly
+from harness.host.envs import toxini
 from harness.host.errors import UserError
-from harness.host.matrix import version_key
+from harness.host.tables.matrix import version_key
 from harness.inside import cases as caselib
 from harness.schema import GRAD
 
@@ -173,7 +175,7 @@ class Prober:
         probe = earlier(self.raw_dir, version, self.query)
         how = "earlier result"
         if probe is None:
-            outcome = releases.run_release(self.plans[version], self.index_url, self.cases_dir,
+            outcome = installs.run_release(self.plans[version], self.index_url, self.cases_dir,
                                            [self.query.case], self.raw_dir,
                                            self.query.all_variants, quiet=True)
             probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
@@ -198,7 +200,7 @@ class Prober:
 def resolve_query(cases_dir: Path, case: str, overrides: list[str], target: str,
                   source: str) -> Query:
     """The query with the case's default configuration, changed by axis=value overrides."""
-    spec = releases.check_cases(cases_dir, [case])[0]
+    spec = installs.check_cases(cases_dir, [case])[0]
     chosen = [(axis, values[0]) for axis, values in spec.axes]
     for item in overrides:
         axis, sep, text = item.partition("=")
@@ -228,7 +230,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--nightly", action="store_true",
                         help="search the tf-nightly builds too (implied when an end is a nightly)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    releases.add_run_arguments(parser)
+    installs.add_run_arguments(parser)
 
 
 def run(args) -> int:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.host import findings as fnd
-from harness.host import matrix, nightly, values
+from harness.host.tables import findings as fnd
+from harness.host.tables import matrix, nightly, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536

@@ -11,7 +11,7 @@ import configparser
 import json
 from pathlib import Path
 
-from harness.host import interpreters, toxini
+from harness.host.envs import interpreters, toxini
 from harness.host.errors import UserError
 from harness.inside import rawfile
 from harness.schema import SKIPPED
@@ -52,7 +52,7 @@ def jobs(path: Path = toxini.TOX_INI) -> list[dict]:
 def fill_missing(raw_dir: Path, path: Path = toxini.TOX_INI) -> list[Path]:
     """Write a raw file for every environment without one in raw_dir; returns the files written."""
     # Imported here: load needs pandas, which the job that prints the matrix does not install.
-    from harness.host import load
+    from harness.host.tables import load
 
     present = {p.stem for p in load.raw_files(raw_dir)}
     written = []

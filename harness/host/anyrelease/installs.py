@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.host import index, toxini, versions
+from harness.host.anyrelease import index, versions
+from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
 from harness.inside import rawfile

@@ -1,0 +1,1 @@
+"""The environments of tox.ini: pins, interpreters, the CI job matrix, doctor."""

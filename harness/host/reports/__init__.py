@@ -1,0 +1,1 @@
+"""Views of the tables: `python -m harness report` writes the CSVs, report.md, report.html and the pictures."""

@@ -1,0 +1,1 @@
+"""Results as tables: raw files -> one tidy table -> pivots, transitions, findings, value changes, diagnosis."""
