@@ -92,17 +92,6 @@ def by_name(path: Path = TOX_INI) -> dict[str, TfEnv]:
     return {env.name: env for env in read(path)}
 
 
-def base_pythons(path: Path = TOX_INI) -> dict[str, tuple[str, ...]]:
-    """Every environment's base_python list (TensorFlow ones and the report), keyed by name."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(path, encoding="utf-8")
-    out = {}
-    for section in parser.sections():
-        if section.startswith("testenv:") and "base_python" in parser[section]:
-            out[section.split(":", 1)[1]] = _specs(parser[section]["base_python"])
-    return out
-
-
 def base_set_env(path: Path = TOX_INI) -> dict[str, str]:
     """[testenv]'s set_env, which every TensorFlow environment inherits."""
     parser = configparser.ConfigParser(interpolation=None)
