@@ -10,8 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from harness.host.reports import colors, glance
-from harness.host.tables import matrix
-from harness.host.tables import findings as fnd
+from harness.host.tables import analysis
 from harness.schema import STATUSES
 
 _CSS = """
@@ -35,17 +34,18 @@ def _status_cell(status, detail, extra_class: str = "") -> str:
             f'color:{colors.text_color(status)}" title="{escape(detail)}">{escape(status)}</td>')
 
 
-def render(tables) -> str:
+def render(tables, root=None) -> str:
     """The page as one string."""
-    defaults = fnd.default_variants(tables.tidy)
-    everything = fnd.findings(tables.tidy, tables.transitions)
-    found = [f for f in everything if not f.availability]
+    an = tables.analysis
+    defaults = an.variants
+    everything = an.findings
+    found = an.changes
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>TensorFlow gradient regression report</title>", f"<style>{_CSS}</style>",
              "</head><body>", "<h1>TensorFlow gradient regression report</h1>", "<h2>What changed</h2>"]
     if found:
         parts.append("<ul>" + "".join(
-            f"<li>{escape(f.sentence(fnd.short_variant(f.case, f.variant, defaults)))}</li>"
+            f"<li>{escape(f.sentence(defaults.short(f.case, f.variant)))}</li>"
             for f in found) + "</ul>")
     else:
         parts.append("<p>Nothing: every column has the same status in every release that ran.</p>")
@@ -53,7 +53,7 @@ def render(tables) -> str:
     if appear:
         parts.append("<h2>APIs that appear</h2><p>Not a change of behaviour: the API the case uses "
                      "does not exist in the earlier releases (<code>unavailable</code>).</p><ul>"
-                     + "".join(f"<li>{escape(f.sentence(fnd.short_variant(f.case, f.variant, defaults)))}"
+                     + "".join(f"<li>{escape(f.sentence(defaults.short(f.case, f.variant)))}"
                                "</li>" for f in appear) + "</ul>")
     parts.append(_value_changes(tables))
     parts.append('<h2>Matrix</h2><div class="legend">' + "".join(
@@ -110,7 +110,7 @@ def _column_rows(wide, columns, details, defaults, boundaries=frozenset()) -> li
     gets a dark left border."""
     rows, group = [], None
     for col in columns:
-        case, variant, target, source = col.split(matrix.SEP, 3)
+        case, variant, target, source = col
         if (case, variant, target) != group:
             group = (case, variant, target)
             rows.append(f'<tr class="group"><th colspan="{len(wide.index) + 1}" '
@@ -143,6 +143,6 @@ def _value_changes(tables) -> str:
 
 def _environments(tables) -> str:
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>"
-                   for r in fnd.environment_rows(tables))
-    return ("<h2>Environments</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in fnd.ENV_HEADER)
+                   for r in tables.analysis.environments)
+    return ("<h2>Environments</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in analysis.ENV_HEADER)
             + "</tr>" + body + "</table>")
