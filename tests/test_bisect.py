@@ -132,9 +132,9 @@ def test_query_is_the_default_configuration_changed_by_overrides(cases):
     assert (q.variant, q.all_variants) == ("batch=None,input=cond,cell=lstm,seq_len=inputs", False)
     q = bisect.resolve_query(cases, SEED, ["cell=lstm", "batch=34"], "new_state", KERNEL)
     assert (q.variant, q.all_variants) == ("batch=34,input=cond,cell=lstm,seq_len=inputs", True)
-    with pytest.raises(UserError, match="cell is one of gru, lstm"):
+    with pytest.raises(UserError, match=r"values: gru, lstm"):
         bisect.resolve_query(cases, SEED, ["cell=rnn"], "new_state", KERNEL)
-    with pytest.raises(UserError, match="has axes batch, input, cell, seq_len"):
+    with pytest.raises(UserError, match="axes: batch, input, cell, seq_len"):
         bisect.resolve_query(cases, SEED, ["depth=3"], "new_state", KERNEL)
 
 

@@ -2,7 +2,9 @@
 import pandas as pd
 import pytest
 
+from harness.host.reports import mdreport
 from harness.host.tables import diagnosis, load
+from harness.host.tables.variants import CaseVariants, Variants
 from tests.conftest import DATA
 from tests.test_load import CONV_BN
 
@@ -13,9 +15,34 @@ SCATTER = ("rnn_model/rnn/TensorArrayUnstack/TensorArrayScatter/TensorArrayScatt
 
 
 @pytest.fixture(scope="module")
-def tidy():
+def loaded():
     """tf18, tf19 and tf221 of `tox -p -- --out /tmp/diag-raw` with every case of cases/."""
-    return load.tidy(*load.load_dir(DATA / "raw_diag"))
+    docs, problems = load.load_dir(DATA / "raw_diag")
+    return load.tidy(docs, problems), load.variants(docs)
+
+
+@pytest.fixture(scope="module")
+def tidy(loaded):
+    return loaded[0]
+
+
+class _An:
+    """What mdreport's diagnosis sections read of an analysis."""
+
+    def __init__(self, tidy, variants):
+        self.break_points = diagnosis.break_points(tidy)
+        self.triggers = diagnosis.triggers(tidy, variants)
+
+
+def sections(tidy, variants):
+    an = _An(tidy, variants)
+    return mdreport.break_points(an) + mdreport.triggers(an)
+
+
+def variants_of(default, *labels):
+    """A one-case registry: labels 'a=1' with one axis each, the first of labels the default."""
+    pairs = {label: tuple(tuple(p.split("=")) for p in label.split(",")) for label in labels}
+    return Variants(c=CaseVariants(pairs[default], labels=pairs, declared=True))
 
 
 def test_break_op_column_for_the_seed_on_1_8(tidy):
@@ -37,8 +64,8 @@ def test_no_false_mismatch_or_zero_on_real_releases(tidy):
     assert not tidy["status"].isin(["mismatch", "zero"]).any()
 
 
-def test_break_point_table_names_the_op_and_the_release(tidy):
-    lines = diagnosis.break_point_lines(tidy)
+def test_break_point_table_names_the_op_and_the_release(loaded):
+    lines = mdreport.break_points(_An(*loaded))
     assert lines[0] == "## Where backprop stops"
     seed = [ln for ln in lines if ln.startswith(f"| seed_conv_bn_gru | {SEED_DEFAULT} |")]
     assert seed == [f"| seed_conv_bn_gru | {SEED_DEFAULT} | new_state | {', '.join(CONV_BN)} | "
@@ -46,8 +73,8 @@ def test_break_point_table_names_the_op_and_the_release(tidy):
     assert not any("output/dense" in ln for ln in lines), "no forward path: no break op"
 
 
-def test_triggers_state_the_single_changes_backed_by_cells(tidy):
-    lines = diagnosis.trigger_lines(tidy)
+def test_triggers_state_the_single_changes_backed_by_cells(loaded):
+    lines = mdreport.triggers(_An(*loaded))
     text = "\n".join(lines)
     assert (f"- **seed_conv_bn_gru** [{SEED_DEFAULT}] d new_state / d ({', '.join(CONV_BN)}) is "
             "`none` on 1.8.0.") in lines
@@ -62,8 +89,8 @@ def test_triggers_state_the_single_changes_backed_by_cells(tidy):
     assert "control_flow=v2" not in text  # skipped on 1.8: not a comparison
 
 
-def test_markdown_sections_are_both_sections(tidy):
-    lines = diagnosis.markdown_sections(tidy)
+def test_markdown_sections_are_both_sections(loaded):
+    lines = sections(*loaded)
     assert [ln for ln in lines if ln.startswith("## ")] == ["## Where backprop stops",
                                                             "## What triggers it"]
 
@@ -71,23 +98,26 @@ def test_markdown_sections_are_both_sections(tidy):
 def test_nothing_to_say_is_no_lines():
     df = pd.DataFrame([{"tf_version": v, "case": "c", "variant": "a=1", "target": "t",
                         "source": "s", "status": "grad", "break_op": ""} for v in ("1.8", "1.9")])
-    assert diagnosis.markdown_sections(df) == []
+    assert sections(df, variants_of("a=1", "a=1")) == []
 
 
-@pytest.mark.parametrize("labels, default", [
-    (["a=1,b=x", "a=2,b=x", "a=1,b=y"], "a=1,b=x"),
-    (["a=2,b=x", "a=1,b=y", "a=1,b=x", "a=3,b=x"], "a=1,b=x"),
-    ([""], ""),
-])
-def test_default_variant_is_the_centre_of_one_axis_changes(labels, default):
-    assert diagnosis.default_variant(labels) == default
+def test_the_default_is_the_runners_not_the_first_label():
+    rows = [("1.8", "a=2", "none"), ("1.8", "a=1", "grad"), ("1.8", "a=3", "none")]
+    df = pd.DataFrame([{"tf_version": v, "case": "c", "variant": lab, "target": "t", "source": "s",
+                        "status": st, "break_op": ""} for v, lab, st in rows])
+    got = diagnosis.triggers(df, variants_of("a=1", "a=2", "a=1", "a=3"))
+    assert [(t.default, t.status, t.other) for t in got] == [("a=1", "grad", ["a=2 (none)",
+                                                                               "a=3 (none)"])]
+    no_default = variants_of("a=1", "a=1")
+    no_default["c"].labels = {"a=2": (("a", "2"),)}
+    assert diagnosis.triggers(df, no_default) == []  # the default did not run: nothing to compare
 
 
 def test_other_statuses_are_named():
     rows = [("1.8", "a=1", "none"), ("1.8", "a=2", "error"), ("1.8", "a=3", "none")]
     df = pd.DataFrame([{"tf_version": v, "case": "c", "variant": lab, "target": "t", "source": "s",
                         "status": st, "break_op": ""} for v, lab, st in rows])
-    assert diagnosis.trigger_lines(df)[4:7] == [
+    assert mdreport.triggers(_An(df, variants_of("a=1", "a=1", "a=2", "a=3")))[4:7] == [
         "- **c** [a=1] d t / d (s) is `none` on 1.8.",
         "  - A single change gives another status: a=2 (error).",
         "  - Not needed (changing it keeps `none`): a=3."]

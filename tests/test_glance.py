@@ -8,6 +8,7 @@ from PIL import Image
 
 from harness.host.reports import glance, heatmap, report
 from harness.host.envs import toxini
+from harness.host.tables.variants import CaseVariants, Variants
 from tests.conftest import DATA
 
 SEED_CONV_BN = ["layer_cell/conv1d/kernel", "layer_cell/conv1d/bias", "layer_cell/bn/gamma",
@@ -49,8 +50,10 @@ def test_columns_that_never_change_are_one_row_per_case_and_history(diag):
 
 
 def test_a_case_without_variants_has_no_empty_variant_in_its_labels(diag):
-    defaults = {"keras_conv_bn_gru": {}, "seed": {"batch": "None"}}
-    assert glance.row_label("keras_conv_bn_gru |  | state | conv1d/kernel", defaults) == \
+    defaults = Variants(keras_conv_bn_gru=CaseVariants((), labels={"": ()}),
+                        seed=CaseVariants((("batch", "None"),),
+                                          labels={"batch=34": (("batch", "34"),)}))
+    assert glance.row_label(("keras_conv_bn_gru", "", "state", "conv1d/kernel"), defaults) == \
         "keras_conv_bn_gru state ← conv1d/kernel"
     assert glance.group_label("keras_conv_bn_gru", "", "state", defaults) == "keras_conv_bn_gru · state"
     assert glance.group_label("seed", "batch=34", "out", defaults) == "seed · batch=34 · out"
@@ -68,8 +71,9 @@ def test_transition_label_names_the_last_old_release_only_across_a_gap():
 
 
 def test_sections_order_by_release_of_the_change_then_size():
-    wide = pd.DataFrame({"c | v | t | a": ["grad", "grad", "none"], "c | v | t | b": ["none", "grad", "grad"],
-                         "c | v | t | d": ["none", "grad", "grad"], "c | v | t | e": ["grad"] * 3},
+    a, b, d, e = [("c", "v", "t", s) for s in "abde"]
+    wide = pd.DataFrame({a: ["grad", "grad", "none"], b: ["none", "grad", "grad"],
+                         d: ["none", "grad", "grad"], e: ["grad"] * 3},
                         index=["1.8.0", "1.9.0", "1.10.1"])
     trans = pd.DataFrame([["c", "v", "t", "a", "grad", "none", "1.9.0", "1.10.1"],
                           ["c", "v", "t", "b", "none", "grad", "1.8.0", "1.9.0"],
@@ -78,10 +82,9 @@ def test_sections_order_by_release_of_the_change_then_size():
                                   "last_old", "first_new"])
     got = glance.changing_sections(wide, trans)
     assert [(s.label, s.columns) for s in got] == [
-        ("none → grad at 1.9.0", ["c | v | t | b", "c | v | t | d"]),
-        ("grad → none at 1.10.1", ["c | v | t | a"])]
-    assert [r.columns for r in glance.steady_rows(wide, {"c | v | t | a", "c | v | t | b",
-                                                          "c | v | t | d"})] == [["c | v | t | e"]]
+        ("none → grad at 1.9.0", [b, d]),
+        ("grad → none at 1.10.1", [a])]
+    assert [r.columns for r in glance.steady_rows(wide, {a, b, d})] == [[e]]
 
 
 def test_the_headline_picture_is_a_fraction_of_the_full_one(diag, tmp_path):

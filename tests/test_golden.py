@@ -5,6 +5,7 @@ The raw files (tests/data/golden/) are real runs of the current schema: the seed
 outputs live in tests/test_golden/. After an intended change of an output, regenerate them with
 `python3 -m pytest tests/test_golden.py --force-regen` and review the diff like code.
 """
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,16 @@ def test_output_matches_golden_file(written, name, file_regression):
     stem, ext = name.rsplit(".", 1)
     text = normalise((out / name).read_text(), out)
     file_regression.check(text, basename=f"{which}_{stem}", extension=f".{ext}")
+
+
+def test_report_html_has_every_section_of_report_md(written):
+    which, out = written
+    md = (out / "report.md").read_text()
+    page = (out / "report.html").read_text()
+    sections = [line[3:] for line in md.splitlines() if line.startswith("## ")]
+    assert len(sections) >= 5, which
+    for title in sections:
+        assert f"<h2>{escape(title)}</h2>" in page, f"{which}: no section {title!r} in report.html"
 
 
 def test_golden_files_are_not_empty_and_hold_the_known_transitions():

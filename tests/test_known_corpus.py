@@ -75,7 +75,7 @@ def histories(tables, case):
     wide = tables.matrix
     out = {}
     for col in wide.columns:
-        name, _, target, source = col.split(matrix.SEP, 3)
+        name, _, target, source = col
         if name == case:
             out[(target, source)] = [(v, s) for v, s in wide[col].items()]
     return out

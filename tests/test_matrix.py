@@ -24,7 +24,8 @@ def test_matrix_rows_in_release_order_one_column_per_pair(raw_dir):
     wide = tables(raw_dir).matrix
     assert list(wide.index) == ["1.8.0", "1.9.0", "1.15.5", "2.21.0"]
     assert wide.shape[1] == 96
-    col = matrix.SEP.join([SEED, SEED_VARIANT, "new_state", "layer_cell/conv1d/kernel"])
+    assert list(wide.columns.names) == matrix.KEY
+    col = (SEED, SEED_VARIANT, "new_state", "layer_cell/conv1d/kernel")
     assert list(wide[col]) == ["none", "grad", "grad", "grad"]
 
 
@@ -37,8 +38,8 @@ def test_seed_transition_none_to_grad_at_1_9(raw_dir):
     assert trans[trans["target"] == "output"].empty
 
 
-def test_transition_lines_group_sources(raw_dir):
-    lines = matrix.transition_lines(tables(raw_dir).transitions)
+def test_terminal_lines_group_sources(raw_dir):
+    lines = [f.line() for f in tables(raw_dir).analysis.changes]
     assert lines[0] == (
         f"{SEED} [{SEED_VARIANT}] d new_state / d ({', '.join(CONV_BN)}): none -> grad at 1.9.0 "
         "(last none: 1.8.0)")

@@ -40,6 +40,13 @@ def variant_label(variant):
     return ",".join("{}={}".format(axis, value) for axis, value in variant)
 
 
+def describe(specs):
+    """{case: {"axes": {axis: [values]}, "default": {axis: value}}} of the specs, for the raw file."""
+    return dict((s.name, {"axes": dict((axis, list(values)) for axis, values in s.axes),
+                          "default": dict((axis, values[0]) for axis, values in s.axes)})
+                for s in specs)
+
+
 def _literal(node, filename, what):
     try:
         return ast.literal_eval(node)

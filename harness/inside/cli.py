@@ -97,7 +97,8 @@ def main(argv=None):
     doc = rawfile.new(env_name, env, {
         "harness_version": harness.__version__, "argv": ["run"] + list(argv or sys.argv[1:]),
         "cases_dir": os.path.abspath(args.cases), "timeout": args.timeout,
-        "all_variants": args.all_variants, "options": _options(args), "started": _now()})
+        "all_variants": args.all_variants, "options": _options(args), "started": _now(),
+        "cases": caselib.describe(runnable)})
     doc["problems"] = problems
     for spec in broken:
         doc["cells"].append({"case": spec.name, "case_file": spec.path, "variant": [],

@@ -1,7 +1,7 @@
 """`python -m harness bisect`: the release (or nightly build) where one gradient's status changed.
 
 `first_change` is the search itself: a pure function over (ordered versions, predicate), no I/O. The
-command around it supplies the predicate: earlier raw results when there are some, else a run of the
+command around it supplies the predicate (`probes.Prober`): earlier raw results when there are some, else a run of the
 one case in the release's cached environment (the run-releases machinery). With a tf-nightly build at
 either end (or --nightly) the versions are releases and nightlies in PEP 440 order, and the upstream
 diff is between the two builds' commits, read from tf.version.GIT_VERSION of each build.
@@ -19,7 +19,8 @@ from typing import Callable, Sequence
 from packaging.version import Version
 
 from harness.host.anyrelease import index, installs, versions
-from harness.host.tables import load, nightly
+from harness.host.anyrelease.probes import Probe, Prober, Query, clock, earlier  # noqa: F401
+from harness.host.tables import nightly
 from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
@@ -97,121 +98,11 @@ def steps_about(candidates: int) -> int:
     return math.ceil(math.log2(candidates + 1)) if candidates > 0 else 0
 
 
-def clock(seconds: float) -> str:
-    """'83.2' -> '1:23' (minutes:seconds)."""
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
-
-
-@dataclass
-class Probe:
-    """One release's status for the pair being bisected, and where it came from."""
-
-    version: str
-    status: str
-    detail: str = ""
-    seconds: float = 0.0
-    source: str = ""  # the raw file that holds it
-    git_version: str = ""  # tf.version.GIT_VERSION of the build that gave it
-
-
-@dataclass
-class Query:
-    """What is bisected: one (case, variant, target, source)."""
-
-    case: str
-    variant: str
-    target: str
-    source: str
-    all_variants: bool = False  # the variant is not among the default run's one-axis changes
-
-
-def status_in(doc: dict, query: Query) -> tuple[str, str] | None:
-    """(status, detail) of the query in one raw document, or None if it holds no such cell."""
-    for cell in doc.get("cells", []):
-        if cell.get("case") != query.case or cell.get("variant_label") != query.variant:
-            continue
-        for pair in cell.get("pairs") or []:
-            if pair["target"] == query.target and pair["source"] == query.source:
-                return pair["status"], pair.get("detail", "")
-        if cell.get("status") == "ok":
-            known = sorted({f"{p['target']} / {p['source']}" for p in cell.get("pairs") or []})
-            return "missing", f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
-        return cell["status"], cell.get("detail", "")
-    return None
-
-
-def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
-    """The latest earlier result of this release for the query, from any raw file of raw_dir."""
-    best = None
-    for path in load.raw_files(raw_dir):
-        try:
-            doc = load.load_raw(path)
-        except load.RawFileError:
-            continue
-        if doc["env"].get("tf_version") != version or doc.get("env_status"):
-            continue  # install failures are tried again: the cause may have been transient
-        found = status_in(doc, query)
-        stamp = load.run_stamp(doc)
-        if found and (best is None or stamp >= best[0]):
-            best = (stamp, Probe(version, found[0], found[1], source=str(path),
-                                 git_version=doc["env"].get("tf_git_version", "")))
-    return best[1] if best else None
-
-
-class Prober:
-    """The command's predicate: earlier results first, else one run of the case in the release."""
-
-    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say):
-        self.query, self.plans, self.index_url = query, plans, index_url
-        self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
-        self.seen: dict[str, Probe] = {}
-        self.started = time.monotonic()
-        self.label = ""  # what the next probe is: 'end', 'step 3 of about 8'
-
-    def status(self, version: str) -> Probe:
-        if version in self.seen:
-            return self.seen[version]
-        t0 = time.monotonic()
-        probe = earlier(self.raw_dir, version, self.query)
-        how = "earlier result"
-        if probe is None:
-            outcome = installs.run_release(self.plans[version], self.index_url, self.cases_dir,
-                                           [self.query.case], self.raw_dir,
-                                           self.query.all_variants, quiet=True)
-            probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
-            if probe is None:
-                probe = Probe(version, outcome.status if outcome.status != "ran" else "error",
-                              outcome.detail or "the runner wrote no result for this cell",
-                              source=str(outcome.raw))
-            how = ("reused env" if outcome.reused_env else "new env") if outcome.status == "ran" \
-                else "not run"
-        probe.seconds = time.monotonic() - t0
-        self.seen[version] = probe
-        if nightly.is_nightly(version) and probe.git_version:
-            index.remember_commit(version, probe.git_version)
-        where = Path(probe.source).name if probe.source else ""
-        self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
-                 f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
-                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, "none") and probe.detail
-                    else ""))
-        return probe
-
-
 def resolve_query(cases_dir: Path, case: str, overrides: list[str], target: str,
                   source: str) -> Query:
     """The query with the case's default configuration, changed by axis=value overrides."""
     spec = installs.check_cases(cases_dir, [case])[0]
-    chosen = [(axis, values[0]) for axis, values in spec.axes]
-    for item in overrides:
-        axis, sep, text = item.partition("=")
-        axes = dict(spec.axes)
-        if not sep or axis not in axes:
-            raise UserError(f"--variant {item}: {case} has axes {', '.join(axes) or 'none'}; "
-                            f"write axis=value")
-        match = [v for v in axes[axis] if str(v) == text]
-        if not match:
-            raise UserError(f"--variant {item}: {axis} is one of {', '.join(map(str, axes[axis]))}")
-        chosen = [(a, match[0] if a == axis else v) for a, v in chosen]
+    chosen = installs.choose_variant(spec, overrides)
     return Query(spec.name, caselib.variant_label(chosen), target, source,
                  chosen not in [list(v) for v in spec.variants(False)])
 

@@ -153,6 +153,24 @@ def check_cases(cases_dir: Path, names: list[str]) -> list[caselib.CaseSpec]:
     return specs
 
 
+def choose_variant(spec: caselib.CaseSpec, overrides: list[str]) -> list[tuple[str, object]]:
+    """--variant axis=value ... (repeatable) over the case's default configuration: ordered
+    (axis, value) pairs, values typed as the case declares them."""
+    axes = dict(spec.axes)
+    chosen = [(axis, values[0]) for axis, values in spec.axes]
+    for item in overrides:
+        axis, sep, text = item.partition("=")
+        if not sep or axis not in axes:
+            raise UserError(f"--variant {item}: unknown variant axis {axis!r} of case {spec.name} "
+                            f"(axes: {', '.join(axes) or 'none'}); write axis=value")
+        labels = [str(v) for v in axes[axis]]
+        if text not in labels:
+            raise UserError(f"--variant {item}: unknown value {text!r} for axis {axis} of case "
+                            f"{spec.name} (values: {', '.join(labels)})")
+        chosen = [(a, axes[axis][labels.index(text)] if a == axis else v) for a, v in chosen]
+    return chosen
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("versions", nargs="+", metavar="V",
                         help="releases, e.g. 1.5.1 1.6.0, or tf-nightly builds: 2.23.0.dev20261026, "

@@ -9,8 +9,8 @@ import argparse
 import ast
 from pathlib import Path
 
+from harness.host.anyrelease import installs
 from harness.host.tables import load, matrix, nightly
-from harness.host.reports import report
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
 
@@ -60,19 +60,7 @@ def strip_main(source: str) -> str:
 
 def parse_variant(spec: caselib.CaseSpec, pairs: list[str]) -> dict:
     """--variant axis=value ... over the case's default configuration, values typed as declared."""
-    variant = {axis: values[0] for axis, values in spec.axes}
-    axes = dict(spec.axes)
-    for pair in pairs:
-        axis, _, text = pair.partition("=")
-        if axis not in axes:
-            raise UserError(f"unknown variant axis {axis!r} of case {spec.name} "
-                            f"(axes: {', '.join(axes) or 'none'})")
-        labels = [str(v) for v in axes[axis]]
-        if text not in labels:
-            raise UserError(f"unknown value {text!r} for axis {axis} of case {spec.name} "
-                            f"(values: {', '.join(labels)})")
-        variant[axis] = axes[axis][labels.index(text)]
-    return variant
+    return dict(installs.choose_variant(spec, pairs))
 
 
 def find_release(docs: list[dict], wanted: str) -> dict:
@@ -175,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(spec.problem)
     variant = parse_variant(spec, args.variant)
     docs, _ = load.load_dir(args.raw)
-    doc = find_result(report.merge_per_version(docs), args.tf, spec.name)
+    doc = find_result(load.merge_per_version(docs), args.tf, spec.name)
     version = doc["env"]["tf_version"]
     out = args.out or Path("results") / "repro" / f"{spec.name}-tf{version}"
     command = write(Path(spec.path), spec, variant, doc, out)

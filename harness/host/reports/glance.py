@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from harness.host.tables import findings as fnd
 from harness.host.tables import load, matrix, nightly
+from harness.host.tables.variants import Variants
 from harness.schema import NOT_OUTCOMES
 
 ARROW = "→"
@@ -22,7 +22,7 @@ class Section:
     """Columns of the matrix shown together under one label."""
 
     label: str
-    columns: list[str] = field(default_factory=list)
+    columns: list[tuple] = field(default_factory=list)  # (case, variant, target, source)
     boundaries: list[str] = field(default_factory=list)  # first release of each change
 
 
@@ -31,22 +31,22 @@ class SteadyRow:
     """Columns of one case that never change and share one history of statuses."""
 
     case: str
-    columns: list[str]
+    columns: list[tuple]
     series: list[str]
     label: str = ""
     variant: str = ""  # the short variant when all columns share one
 
 
-def row_label(column: str, defaults: dict[str, dict[str, str]]) -> str:
+def row_label(column: tuple[str, str, str, str], variants: Variants) -> str:
     """'case [variant] target ← source'; no brackets for a case without variants."""
-    case, variant, target, source = column.split(matrix.SEP, 3)
-    short = fnd.short_variant(case, variant, defaults)
+    case, variant, target, source = column
+    short = variants.short(case, variant)
     return f"{case}{f' [{short}]' if short else ''} {target} ← {source}"
 
 
-def group_label(case: str, variant: str, target: str, defaults: dict[str, dict[str, str]]) -> str:
+def group_label(case: str, variant: str, target: str, variants: Variants) -> str:
     """'case · variant · target'; no variant part for a case without variants."""
-    short = fnd.short_variant(case, variant, defaults)
+    short = variants.short(case, variant)
     return " · ".join(p for p in (case, short, target) if p)
 
 
@@ -65,9 +65,9 @@ def transition_label(changes: list[tuple[str, str, str, str]], versions: list[st
 def changing_sections(wide: pd.DataFrame, trans: pd.DataFrame) -> list[Section]:
     """The changing columns grouped by their transitions, earliest change first, then biggest."""
     versions = list(wide.index)
-    changes: dict[str, list[tuple[str, str, str, str]]] = {}
+    changes: dict[tuple, list[tuple[str, str, str, str]]] = {}
     for row in trans.itertuples(index=False):
-        col = matrix.SEP.join([row.case, row.variant, row.target, row.source])
+        col = (row.case, row.variant, row.target, row.source)
         changes.setdefault(col, []).append(
             (row.old_status, row.new_status, row.last_old, row.first_new))
     sections: dict[tuple, Section] = {}
@@ -83,23 +83,23 @@ def changing_sections(wide: pd.DataFrame, trans: pd.DataFrame) -> list[Section]:
                   key=lambda s: ([matrix.version_key(b) for b in s.boundaries], -len(s.columns)))
 
 
-def steady_rows(wide: pd.DataFrame, changing: set[str],
-                defaults: dict[str, dict[str, str]] | None = None) -> list[SteadyRow]:
+def steady_rows(wide: pd.DataFrame, changing: set[tuple],
+                variants: Variants | None = None) -> list[SteadyRow]:
     """The columns not in changing, one row per case and history of statuses, in column order."""
     rows: dict[tuple, SteadyRow] = {}
     for col in wide.columns:
         if col in changing:
             continue
-        case = col.split(matrix.SEP, 1)[0]
+        case = col[0]
         series = [s if isinstance(s, str) else "" for s in wide[col]]
         key = (case, tuple(series))
         if key not in rows:
             rows[key] = SteadyRow(case, [], series)
         rows[key].columns.append(col)
     for row in rows.values():
-        variants = {c.split(matrix.SEP, 3)[1] for c in row.columns}
-        if len(variants) == 1:
-            row.variant = fnd.short_variant(row.case, variants.pop(), defaults or {})
+        labels = {c[1] for c in row.columns}
+        if len(labels) == 1:
+            row.variant = (variants or Variants()).short(row.case, labels.pop())
         row.label = _steady_label(row)
     return list(rows.values())
 
@@ -112,7 +112,7 @@ def _steady_label(row: SteadyRow) -> str:
     if not outcomes:  # never ran: a skipped or not installed case has no pairs to name
         return f"{row.case}{where}: {' / '.join(others) or 'no result'} in every release"
     text = f"{row.case}{where}: {len(row.columns)} × {', '.join(outcomes)}"
-    pairs = [c.split(matrix.SEP, 3)[2:] for c in row.columns]
+    pairs = [c[2:] for c in row.columns]
     targets = list(dict.fromkeys(t for t, _ in pairs))
     sources = list(dict.fromkeys(s for _, s in pairs))
     if len(targets) == 1 and len(sources) <= 3 and targets[0] != load.ANY:
@@ -127,4 +127,4 @@ def sections(tables) -> tuple[list[Section], list[SteadyRow]]:
     """Both parts of a picture of tables: changing sections first, then the steady rows."""
     changing = changing_sections(tables.matrix, tables.transitions)
     return changing, steady_rows(tables.matrix, {c for s in changing for c in s.columns},
-                                 fnd.default_variants(tables.tidy))
+                                 tables.analysis.variants)

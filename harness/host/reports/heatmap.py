@@ -11,7 +11,6 @@ from pathlib import Path
 
 from harness.host.reports import colors, glance
 from harness.host.tables import nightly
-from harness.host.tables import findings as fnd
 
 ROW_INCHES = 0.17
 CELL_INCHES = 0.32
@@ -39,7 +38,7 @@ def draw_glance(tables, out_dir: Path) -> list[Path]:
 
 def glance_rows(tables) -> tuple[list[_Row], list[tuple[int, int, int]], str]:
     """The rows of matrix.png top to bottom, the change marks (x, y0, y1) and the title."""
-    wide, defaults = tables.matrix, fnd.default_variants(tables.tidy)
+    wide, variants = tables.matrix, tables.analysis.variants
     changing, steady = glance.sections(tables)
     versions = list(wide.index)
     rows, marks = [], []
@@ -47,7 +46,7 @@ def glance_rows(tables) -> tuple[list[_Row], list[tuple[int, int, int]], str]:
         n = len(sec.columns)
         rows.append(_Row(f"{sec.label} ({n} column{'s' if n > 1 else ''})"))
         start = len(rows)
-        rows += [_Row(glance.row_label(c, defaults), _series(wide[c])) for c in sec.columns]
+        rows += [_Row(glance.row_label(c, variants), _series(wide[c])) for c in sec.columns]
         marks += [(versions.index(b), start, len(rows)) for b in sec.boundaries if b in versions]
     if steady:
         n = sum(len(r.columns) for r in steady)
@@ -62,8 +61,8 @@ def glance_rows(tables) -> tuple[list[_Row], list[tuple[int, int, int]], str]:
 
 def draw_full(tables, out_dir: Path) -> list[Path]:
     """matrix-full.png/.svg: one row per column of the matrix, in matrix order."""
-    wide, defaults = tables.matrix, fnd.default_variants(tables.tidy)
-    rows = [_Row(glance.row_label(c, defaults), _series(wide[c])) for c in wide.columns]
+    wide, variants = tables.matrix, tables.analysis.variants
+    rows = [_Row(glance.row_label(c, variants), _series(wide[c])) for c in wide.columns]
     title = "Gradient status per release (rows: case [variant] target ← source)"
     return _render(rows, list(wide.index), _statuses(wide), title, [], out_dir / "matrix-full")
 
@@ -74,7 +73,7 @@ def _series(col) -> list[str]:
 
 def _statuses(wide) -> list[str]:
     """Statuses present, in the order of colors.STATUS_COLORS, unknown ones after them."""
-    present = set(wide.stack().unique())
+    present = {s for s in wide.to_numpy().ravel() if isinstance(s, str)}
     statuses = [s for s in colors.STATUS_COLORS if s in present]
     return statuses + sorted(present - set(statuses))
 

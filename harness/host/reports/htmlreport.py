@@ -1,19 +1,25 @@
-"""results/report.html: one self-contained page, the whole matrix coloured by status.
+"""results/report.html: one self-contained page, every section of report.md and the whole matrix
+coloured by status.
 
-The changing columns come first, grouped by transition; the columns that never change follow as one
-row per case and history, and one row each folded in <details>.
-
-Every string that came from a case, a variable, an exception or an environment is escaped.
+The page is templates/report.html.j2 (Jinja2, autoescaped: every string that came from a case, a
+variable, an exception or an environment is escaped); this module hands it the report's analysis
+and the rows of the coloured matrix. In the matrix the changing columns come first, grouped by
+transition; the columns that never change follow as one row per case and history, and one row each
+folded in <details>.
 """
 from __future__ import annotations
 
-from html import escape
+from pathlib import Path
 
+import jinja2
+
+from harness.host.envs import toxini
 from harness.host.reports import colors, glance
-from harness.host.tables import matrix
-from harness.host.tables import findings as fnd
+from harness.host.tables import analysis, findings as fnd
 from harness.schema import STATUSES
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
 _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}
@@ -24,125 +30,94 @@ tr.group th{background:#f3f3f3}
 tr.transition th{background:#333;color:#fff}
 td.change{border-left:3px solid #000}
 details{margin:1em 0}
+pre{background:#f6f6f6;padding:.5em;overflow-x:auto}
 .legend span{display:inline-block;padding:2px 8px;margin:2px;border-radius:3px}
 """
 
 
-def _status_cell(status, detail, extra_class: str = "") -> str:
-    status = "" if status is None or status != status else str(status)
-    cls = f"s {extra_class}".strip()
-    return (f'<td class="{cls}" style="background:{colors.color(status)};'
-            f'color:{colors.text_color(status)}" title="{escape(detail)}">{escape(status)}</td>')
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def render(tables) -> str:
+def render(tables, root: Path = toxini.ROOT) -> str:
     """The page as one string."""
-    defaults = fnd.default_variants(tables.tidy)
-    everything = fnd.findings(tables.tidy, tables.transitions)
-    found = [f for f in everything if not f.availability]
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>TensorFlow gradient regression report</title>", f"<style>{_CSS}</style>",
-             "</head><body>", "<h1>TensorFlow gradient regression report</h1>", "<h2>What changed</h2>"]
-    if found:
-        parts.append("<ul>" + "".join(
-            f"<li>{escape(f.sentence(fnd.short_variant(f.case, f.variant, defaults)))}</li>"
-            for f in found) + "</ul>")
-    else:
-        parts.append("<p>Nothing: every column has the same status in every release that ran.</p>")
-    appear = [f for f in everything if f.availability]
-    if appear:
-        parts.append("<h2>APIs that appear</h2><p>Not a change of behaviour: the API the case uses "
-                     "does not exist in the earlier releases (<code>unavailable</code>).</p><ul>"
-                     + "".join(f"<li>{escape(f.sentence(fnd.short_variant(f.case, f.variant, defaults)))}"
-                               "</li>" for f in appear) + "</ul>")
-    parts.append(_value_changes(tables))
-    parts.append('<h2>Matrix</h2><div class="legend">' + "".join(
-        f'<span style="background:{colors.color(s)};color:{colors.text_color(s)}" '
-        f'title="{escape(m)}">{escape(s)}</span>' for s, m in STATUSES.items()) + "</div>")
-    parts.append(_matrix(tables, defaults))
-    parts.append(_environments(tables))
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def _matrix(tables, defaults) -> str:
-    """The changing columns by transition, the steady rest one row per case and history, then
-    every steady column folded."""
+    an = tables.analysis
     wide = tables.matrix
+    versions = list(wide.index)
     details = {(r.tf_version, r.case, r.variant, r.target, r.source): r.detail
                for r in tables.tidy.itertuples()}
+
+    def named(text: str) -> str:
+        for version, label in an.nightly_names.items():
+            text = text.replace(version, label)
+        return text
+
+    def rows(columns, boundaries=frozenset()) -> list[dict]:
+        """A group row per case · variant · target, then a row per source."""
+        out, group = [], None
+        for col in columns:
+            case, variant, target, source = col
+            if col[:3] != group:
+                group = col[:3]
+                out.append({"group": glance.group_label(case, variant, target, an.variants),
+                            "variant": variant})
+            out.append({"source": source, "cells": [
+                {"status": _text(wide.at[v, col]), "detail": details.get((v, *col), ""),
+                 "change": v in boundaries} for v in versions]})
+        return out
+
     changing, steady = glance.sections(tables)
-    head = "<tr><th>{}</th>" + "".join(
-        f'<th class="rel">{escape(str(v))}</th>' for v in wide.index) + "</tr>"
-    parts = []
-    if changing:
-        n = sum(len(sec.columns) for sec in changing)
-        parts.append(f"<h3>Columns that change ({n} of {len(wide.columns)})</h3>")
-        rows = [head.format("transition<br>case · variant · target<br>source")]
-        for sec in changing:
-            k = len(sec.columns)
-            rows.append(f'<tr class="transition"><th colspan="{len(wide.index) + 1}">'
-                        f'{escape(sec.label)} ({k} column{"s" if k > 1 else ""})</th></tr>')
-            rows += _column_rows(wide, sec.columns, details, defaults, set(sec.boundaries))
-        parts.append("<table>" + "\n".join(rows) + "</table>")
-    else:
-        parts.append("<p>No column changes: every column has one status in every release that ran "
-                     "it.</p>")
-    if steady:
-        n = sum(len(r.columns) for r in steady)
-        parts.append(f"<h3>Columns that never change ({n})</h3>")
-        rows = [head.format("case: columns × status")]
-        for row in steady:
-            cells = "".join(_status_cell(s, f"{len(row.columns)} columns") for s in row.series)
-            rows.append(f"<tr><td>{escape(row.label)}</td>{cells}</tr>")
-        parts.append("<table>" + "\n".join(rows) + "</table>")
-        rest = [c for r in steady for c in r.columns]
-        rest = [c for c in wide.columns if c in set(rest)]
-        parts.append(f"<details><summary>All {n} columns that never change, one row each</summary>"
-                     "<table>" + "\n".join([head.format("case · variant · target<br>source"),
-                                             *_column_rows(wide, rest, details, defaults)])
-                     + "</table></details>")
-    return "\n".join(parts)
+    steady_cols = {c for r in steady for c in r.columns}
+    cases = sorted(set(tables.tidy["case"]) - {"*"})
+    span = f"{versions[0]} – {versions[-1]}" if versions else "no releases"
+    n = len(an.changes)
+    context = {
+        "css": _CSS, "an": an, "versions": versions, "news": an.nightly,
+        "opening": _opening(an.nightly),
+        "summary": named(f"{n} finding{'s' if n != 1 else ''} across {len(versions)} releases "
+                         f"({span}), case{'s' if len(cases) != 1 else ''}: {', '.join(cases)}."),
+        "sentence": lambda f: named(f.sentence(an.variants.short(f.case, f.variant))),
+        "value_changes": tables.value_changes, "value_tol": f"{tables.value_tol:g}",
+        "fingerprints": not tables.fingerprints.empty,
+        "defaults": [(case, an.variants.default(case)) for case in an.variants
+                     if an.variants.default(case) and any(f.case == case for f in an.findings)],
+        "runs": fnd.release_runs(versions, list(zip(*[g.series for g in an.groups])))
+        if an.groups else [],
+        "describe": lambda columns: fnd.describe_columns(columns, an.variants),
+        "statuses": STATUSES, "color": colors.color, "text_color": colors.text_color,
+        "changing": [{"label": s.label, "columns": s.columns,
+                      "rows": rows(s.columns, set(s.boundaries))} for s in changing],
+        "n_changing": sum(len(s.columns) for s in changing), "n_columns": len(wide.columns),
+        "steady": steady, "n_steady": len(steady_cols),
+        "steady_columns": rows([c for c in wide.columns if c in steady_cols]),
+        "env_header": analysis.ENV_HEADER,
+        "environments": [[f"{r[0]}, {an.nightly_names[r[0]]}" if r[0] in an.nightly_names
+                          else r[0], *r[1:]] for r in an.environments],
+        "shown": lambda pkgs: ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs),
+        "missing": tables.missing,
+        "reproduce": [{"case": s.case, "envs": s.envs, "first": s.first,
+                       "source": analysis.case_source(tables.docs, s.case, root)}
+                      for s in an.reproduce],
+    }
+    return _environment().get_template("report.html.j2").render(**context)
 
 
-def _column_rows(wide, columns, details, defaults, boundaries=frozenset()) -> list[str]:
-    """A group row per case · variant · target, then a row per source; a change's first release
-    gets a dark left border."""
-    rows, group = [], None
-    for col in columns:
-        case, variant, target, source = col.split(matrix.SEP, 3)
-        if (case, variant, target) != group:
-            group = (case, variant, target)
-            rows.append(f'<tr class="group"><th colspan="{len(wide.index) + 1}" '
-                        f'title="{escape(variant)}">'
-                        f'{escape(glance.group_label(case, variant, target, defaults))}</th></tr>')
-        cells = "".join(
-            _status_cell(wide.at[v, col], details.get((v, case, variant, target, source), ""),
-                         "change" if v in boundaries else "")
-            for v in wide.index)
-        rows.append(f"<tr><td>{escape(source)}</td>{cells}</tr>")
-    return rows
+def _text(status) -> str:
+    return status if isinstance(status, str) else ""
 
 
-def _value_changes(tables) -> str:
-    moved = tables.value_changes
-    if moved.empty:
+def _opening(news: analysis.NightlyNews | None) -> str:
+    """What the newest nightly changes against the last release, in one sentence."""
+    if news is None:
         return ""
-    head = ["case", "variant", "target", "source", "last old", "first new", "old value",
-            "new value", "change"]
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in (
-            r.case, r.variant, r.target, r.source or "(value of the target)", r.last_old,
-            r.first_new, r.old_value, r.new_value, f"{r.change:.3g}")) + "</tr>"
-        for r in moved.itertuples())
-    return (f"<h2>Values that changed</h2><p>Same inputs on every release; a move larger than "
-            f"{tables.value_tol:g} of the value's scale between consecutive releases with the same "
-            "status.</p><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>" + body
-            + "</table>")
-
-
-def _environments(tables) -> str:
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>"
-                   for r in fnd.environment_rows(tables))
-    return ("<h2>Environments</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in fnd.ENV_HEADER)
-            + "</tr>" + body + "</table>")
+    if not news.label:
+        return f"The nightly build did not run: {', '.join(news.statuses) or 'no result'} (see " \
+               "Environments)."
+    if not news.last:
+        return f"The {news.label} ({news.newest}) is the only build with results."
+    head = f"Against {news.last}, the last release, the {news.label} ({news.newest})"
+    if not news.changed:
+        return f"{head} changes nothing: the {news.ran} columns both ran have the same status."
+    k = len(news.changed)
+    return f"{head} changes {k} column{'s' if k != 1 else ''}:"

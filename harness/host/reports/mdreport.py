@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host.tables import findings as fnd
-from harness.host.tables import matrix, nightly, values
+from harness.host.tables import analysis, matrix, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -23,9 +23,8 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return out
 
 
-def headline(tables, defaults) -> list[str]:
-    everything = fnd.findings(tables.tidy, tables.transitions)
-    found = [f for f in everything if not f.availability]
+def headline(tables, an) -> list[str]:
+    found = an.changes
     versions = matrix.releases(tables.tidy)
     cases = sorted(set(tables.tidy["case"]) - {"*"})
     lines = ["# TensorFlow gradient regression report", ""]
@@ -38,25 +37,25 @@ def headline(tables, defaults) -> list[str]:
     if not found:
         lines.append("Nothing: every column has the same status in every release that ran.")
     for f in found:
-        lines.append(f"- {f.sentence(fnd.short_variant(f.case, f.variant, defaults), md=True)}")
+        lines.append(f"- {f.sentence(an.variants.short(f.case, f.variant), md=True)}")
     lines.append("")
-    appear = [f for f in everything if f.availability]
-    if appear:
+    if an.appear:
         lines += ["## APIs that appear", "",
                   "Not a change of behaviour: the API the case uses does not exist in the earlier "
                   "releases (`unavailable`).", ""]
-        lines += [f"- {f.sentence(fnd.short_variant(f.case, f.variant, defaults), md=True)}"
-                  for f in appear]
+        lines += [f"- {f.sentence(an.variants.short(f.case, f.variant), md=True)}"
+                  for f in an.appear]
         lines.append("")
-    lines += value_changes(tables, defaults)
-    for case, config in defaults.items():
-        if config and any(f.case == case for f in everything):
+    lines += value_changes(tables, an)
+    for case in an.variants:
+        config = an.variants.default(case)
+        if config and any(f.case == case for f in an.findings):
             lines.append(f"`[default]` of `{case}` is " + ", ".join(
                 f"`{k}={v}`" for k, v in config.items()) + "; other labels name what differs.")
     return lines + [""]
 
 
-def value_changes(tables, defaults) -> list[str]:
+def value_changes(tables, an) -> list[str]:
     """'## Values that changed': gradients (and targets) whose numbers moved between releases."""
     moved = tables.value_changes
     if moved.empty:
@@ -69,8 +68,8 @@ def value_changes(tables, defaults) -> list[str]:
              f"Same inputs on every release; a move larger than {tables.value_tol:g} of the "
              "value's scale between consecutive releases with the same status "
              "(`value_changes.csv`; `source` empty: the target's own value).", ""]
-    rows = [[r.case + (f" [{fnd.short_variant(r.case, r.variant, defaults)}]"
-                       if fnd.short_variant(r.case, r.variant, defaults) else ""),
+    rows = [[r.case + (f" [{an.variants.short(r.case, r.variant)}]"
+                       if an.variants.short(r.case, r.variant) else ""),
              r.target, r.source or "(value of the target)", r.last_old, f"**{r.first_new}**",
              r.old_value, r.new_value, f"{r.change:.3g}"]
             for r in moved.head(values.REPORT_ROWS).itertuples()]
@@ -81,8 +80,8 @@ def value_changes(tables, defaults) -> list[str]:
     return lines + [""]
 
 
-def compact_matrix(tables, defaults) -> list[str]:
-    groups, unchanged = fnd.changing_groups(tables.matrix)
+def compact_matrix(tables, an) -> list[str]:
+    groups, unchanged = an.groups, an.unchanged
     lines = ["## Matrix of the changing columns", ""]
     if not groups:
         return lines + [f"No column changes ({unchanged} columns, one status each).", ""]
@@ -93,15 +92,14 @@ def compact_matrix(tables, defaults) -> list[str]:
     lines.append("")
     for g in groups:
         lines.append(f"- **{g.label}** ({len(g.columns)} column{'s' if len(g.columns) > 1 else ''}):"
-                     f" {' · '.join(fnd.describe_columns(g.columns, defaults))}")
+                     f" {' · '.join(fnd.describe_columns(g.columns, an.variants))}")
     lines += ["", f"{unchanged} other columns have one status in every release.", ""]
     return lines
 
 
-def all_columns(tables, defaults) -> list[str]:
+def all_columns(tables, an) -> list[str]:
     """Every column that does not change, one line each, folded."""
-    groups, _ = fnd.changing_groups(tables.matrix)
-    changing = {c for g in groups for c in g.columns}
+    changing = {c for g in an.groups for c in g.columns}
     rest = [c for c in tables.matrix.columns if c not in changing]
     if not rest:
         return []
@@ -117,75 +115,54 @@ def all_columns(tables, defaults) -> list[str]:
     for label, cols in by_status.items():
         lines.append(f"**{label}** ({len(cols)}):")
         lines.append("")
-        lines += [f"- {line}" for line in fnd.describe_columns(cols, defaults)]
+        lines += [f"- {line}" for line in fnd.describe_columns(cols, an.variants)]
         lines.append("")
     return lines + ["</details>", ""]
 
 
-def nightly_names(tables) -> dict[str, str]:
-    """tf-nightly version -> 'nightly of 2026-10-26 (commit ef696751006)', for the builds with results."""
-    return {d["env"]["tf_version"]: nightly.name(d["env"]["tf_version"], d["env"].get("tf_git_version", ""))
-            for d in tables.docs if nightly.is_nightly(d["env"].get("tf_version", ""))}
-
-
-def name_nightlies(lines: list[str], tables) -> list[str]:
+def name_nightlies(lines: list[str], an) -> list[str]:
     """Lines with each nightly's version replaced by its name, 'nightly of 2026-10-26 (commit ...)'."""
-    for version, label in nightly_names(tables).items():
+    for version, label in an.nightly_names.items():
         lines = [ln.replace(version, label) for ln in lines]
     return lines
 
 
-def nightly_opening(tables) -> list[str]:
+def nightly_opening(an) -> list[str]:
     """The report's opening line on the newest nightly: what it changes against the last release."""
-    rows = [v for v in tables.matrix.index if nightly.is_nightly(v) or v == "nightly"]
-    if not rows:
+    news = an.nightly
+    if news is None:
         return []
-    newest = rows[-1]
-    released = [v for v in tables.matrix.index if v not in rows and not nightly.is_nightly(v)
-                and matrix.version_key(v)[0] == 0 and not matrix.version_key(v)[1].is_prerelease]
-    outcomes = tables.matrix.loc[newest].dropna()
-    outcomes = outcomes[~outcomes.isin(NOT_OUTCOMES)]
-    label = nightly_names(tables).get(newest)
-    if outcomes.empty or not label:
-        return ["", f"The nightly build did not run: {', '.join(sorted(set(tables.matrix.loc[newest].dropna()))) or 'no result'}"
+    if not news.label:
+        return ["", f"The nightly build did not run: {', '.join(news.statuses) or 'no result'}"
                 f" (see Environments)."]
-    if not released:
-        return ["", f"The **{label}** ({newest}) is the only build with results."]
-    last = released[-1]
-    before = tables.matrix.loc[last]
-    changed = [(c, before[c], outcomes[c]) for c in outcomes.index
-               if isinstance(before.get(c), str) and before[c] not in NOT_OUTCOMES
-               and before[c] != outcomes[c]]
-    head = f"Against {last}, the last release, the **{label}** ({newest})"
-    if not changed:
-        return ["", f"{head} changes nothing: the {len(outcomes)} columns both ran have the same "
+    if not news.last:
+        return ["", f"The **{news.label}** ({news.newest}) is the only build with results."]
+    head = f"Against {news.last}, the last release, the **{news.label}** ({news.newest})"
+    if not news.changed:
+        return ["", f"{head} changes nothing: the {news.ran} columns both ran have the same "
                     "status."]
-    out = ["", f"{head} changes {len(changed)} column{'s' if len(changed) != 1 else ''}:", ""]
-    for col, old, new in changed[:20]:
-        case, variant, target, source = col.split(matrix.SEP, 3)
+    n = len(news.changed)
+    out = ["", f"{head} changes {n} column{'s' if n != 1 else ''}:", ""]
+    for (case, variant, target, source), old, new in news.changed[:20]:
         where = f" [{variant}]" if variant else ""
         out.append(f"- `{case}`{where} d `{target}` / d `{source}`: `{old}` -> `{new}`")
-    if len(changed) > 20:
-        out.append(f"- ... and {len(changed) - 20} more (results/transitions.csv)")
+    if n > 20:
+        out.append(f"- ... and {n - 20} more (results/transitions.csv)")
     return out
 
 
-def environments(tables) -> list[str]:
+def environments(tables, an) -> list[str]:
     # the OS column carries a failed environment's reason: keep the table readable
-    rows = [[*r[:5], r[5][:160], r[6]] for r in fnd.environment_rows(tables)]
-    names = nightly_names(tables)
+    rows = [[*r[:5], r[5][:160], r[6]] for r in an.environments]
+    names = an.nightly_names
     rows = [[f"{r[0]}, {names[r[0]]}" if r[0] in names else r[0], *r[1:]] for r in rows]
     lines = ["## Environments", ""]
-    lines += _table(fnd.ENV_HEADER, rows)
+    lines += _table(analysis.ENV_HEADER, rows)
     lines += ["", "CPU only (no GPU) in every environment. Packages of the releases at each "
               "transition:", ""]
-    at = {v for f in fnd.findings(tables.tidy, tables.transitions) for v in (f.last_old, f.first_new)}
-    for doc in tables.docs:
-        if doc["env"].get("tf_version") not in at:
-            continue
-        pkgs = doc["env"].get("packages", {})
+    for version, pkgs in an.packages:
         key = ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs)
-        lines += [f"<details><summary>{doc['env']['tf_version']}: {key}</summary>", "", "```"]
+        lines += [f"<details><summary>{version}: {key}</summary>", "", "```"]
         lines += [f"{name}=={version}" for name, version in pkgs.items()]
         lines += ["```", "", "</details>", ""]
     if tables.missing:
@@ -193,35 +170,54 @@ def environments(tables) -> list[str]:
     return lines
 
 
-def reproduce(tables, root: Path) -> list[str]:
-    found = fnd.findings(tables.tidy, tables.transitions)
-    cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tables.tidy["case"]) - {"*"})
-    env_of = {d["env"].get("tf_version"): d["env_name"] for d in tables.docs}
+def reproduce(tables, an, root: Path) -> list[str]:
     lines = ["## Reproduce", ""]
-    for case in cases:
-        versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
-        envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
-        first = versions[0] if versions else (env_of and next(iter(env_of)))
+    for step in an.reproduce:
+        case = step.case
         lines += [f"### {case}", "", "With the harness (one command for all releases: `tox -p`):",
                   "", "```sh", "python3 -m pip install -r requirements.txt",
-                  f"tox -e {envs} -- --case {case} && tox -e report",
-                  f"python -m harness repro --case {case} --tf {first}   # standalone script + pins",
+                  f"tox -e {step.envs} -- --case {case} && tox -e report",
+                  f"python -m harness repro --case {case} --tf {step.first}   # standalone script + pins",
                   "```", ""]
-        source = _case_source(tables.docs, case, root)
+        source = analysis.case_source(tables.docs, case, root)
         if source:
             lines += [f"<details><summary>Source of the case ({source[0]})</summary>", "",
                       "```python", source[1].rstrip(), "```", "", "</details>", ""]
     return lines
 
 
-def _case_source(docs: list[dict], case: str, root: Path) -> tuple[str, str] | None:
-    for doc in docs:
-        for cell in doc["cells"]:
-            if cell["case"] == case and cell.get("case_file"):
-                for path in (Path(cell["case_file"]), root / cell["case_file"]):
-                    if path.is_file():
-                        return cell["case_file"], path.read_text(encoding="utf-8")
-    return None
+def break_points(an) -> list[str]:
+    """'## Where backprop stops': one row per case, variant, target and break op."""
+    if not an.break_points:
+        return []
+    lines = ["## Where backprop stops", "",
+             "For each `None` gradient with a forward path from the source to the target: the op "
+             "whose output still receives a gradient while its input on the path does not.", "",
+             "| case | variant | target | sources | break op | releases |",
+             "|---|---|---|---|---|---|"]
+    for b in an.break_points:
+        lines.append(f"| {b.case} | {b.variant} | {b.target} | {', '.join(b.sources)} | "
+                     f"`{b.op}` | {', '.join(b.releases)} |")
+    return lines + [""]
+
+
+def triggers(an) -> list[str]:
+    """'## What triggers it': single changes of the default configuration that flip a status."""
+    if not an.triggers:
+        return []
+    lines = ["## What triggers it", "",
+             "Default configuration of each case against its one-axis changes, release by release "
+             "(matrix cells; skipped variants are left out).", ""]
+    for t in an.triggers:
+        lines.append(f"- **{t.case}** [{t.default}] d {t.target} / d ({', '.join(t.sources)}) is "
+                     f"`{t.status}` on {', '.join(t.releases)}.")
+        if t.flips:
+            lines.append(f"  - A single change makes it `grad`: {', '.join(t.flips)}.")
+        if t.other:
+            lines.append(f"  - A single change gives another status: {', '.join(t.other)}.")
+        if t.keeps:
+            lines.append(f"  - Not needed (changing it keeps `{t.status}`): {', '.join(t.keeps)}.")
+    return lines + [""]
 
 
 def legend() -> list[str]:
@@ -229,14 +225,14 @@ def legend() -> list[str]:
             *[f"- `{k}`: {v}" for k, v in STATUSES.items()], "", "</details>", ""]
 
 
-def render(tables, root: Path, only_changing: bool = False, extra: list[str] = ()) -> str:
+def render(tables, root: Path, only_changing: bool = False) -> str:
     """The whole report as one Markdown string."""
-    defaults = fnd.default_variants(tables.tidy)
-    head = name_nightlies(headline(tables, defaults), tables)
-    parts = head[:1] + nightly_opening(tables) + head[1:] + compact_matrix(tables, defaults)
-    parts += list(extra)
+    an = tables.analysis
+    head = name_nightlies(headline(tables, an), an)
+    parts = head[:1] + nightly_opening(an) + head[1:] + compact_matrix(tables, an)
+    parts += break_points(an) + triggers(an)
     if not only_changing:
-        parts += all_columns(tables, defaults)
-    parts += environments(tables) + reproduce(tables, root) + legend()
+        parts += all_columns(tables, an)
+    parts += environments(tables, an) + reproduce(tables, an, root) + legend()
     parts.append("_Made by tf-regression-harness: one tox environment per TensorFlow release._")
     return "\n".join(parts) + "\n"

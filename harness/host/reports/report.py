@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host.tables import diagnosis, load, matrix, values
+from harness.host.tables import load, matrix, values
+from harness.host.tables.analysis import Analysis, analyse
 from harness.host.envs import interpreters, toxini
 from harness.host.reports import mdreport
 from harness.host.errors import UserError
@@ -29,6 +30,7 @@ class Tables:
     value_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=values.CHANGE_COLUMNS))
     value_tol: float = values.DEFAULT_TOL
+    analysis: Analysis | None = None  # what the reports say, computed once by build
 
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
@@ -36,7 +38,7 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     """Load every raw file of raw_dir and derive the tables; envs are the expected environments."""
     docs, problems = load.load_dir(raw_dir)
     present = {d["env_name"] for d in docs} | {p.env_name for p in problems}
-    docs = merge_per_version(docs)
+    docs = load.merge_per_version(docs)
     envs = toxini.read() if envs is None else envs
     problems = problems + load.skipped_envs(present, envs, pick)
     present |= {p.env_name for p in problems}
@@ -52,27 +54,10 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     fingerprints = values.table(docs)
     if cases:
         fingerprints = fingerprints[fingerprints["case"].isin(cases)].reset_index(drop=True)
-    return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing, docs,
-                  fingerprints, values.changes(fingerprints, value_tol), value_tol)
-
-
-def merge_per_version(docs: list[dict]) -> list[dict]:
-    """One result per TF version: cells of all its runs, the latest run of each case x variant wins.
-
-    The matrix's tf18.json and a later run-releases/bisect rel-1.8.0.json of one case are the same
-    release: together they are one row, not one hiding the other.
-    """
-    by_version: dict[str, list[dict]] = {}
-    for doc in docs:
-        by_version.setdefault(doc["env"].get("tf_version") or doc["env_name"], []).append(doc)
-    merged = []
-    for runs in by_version.values():
-        runs.sort(key=load.run_stamp)
-        cells: dict[tuple[str, str], dict] = {}
-        for doc in runs:
-            cells.update({(c["case"], c.get("variant_label", "")): c for c in doc["cells"]})
-        merged.append(dict(runs[-1], cells=list(cells.values())))
-    return sorted(merged, key=lambda d: matrix.version_key(d["env"].get("tf_version", "")))
+    tables = Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing,
+                    docs, fingerprints, values.changes(fingerprints, value_tol), value_tol)
+    tables.analysis = analyse(tables, load.variants(docs))
+    return tables
 
 
 def write_tables(tables: Tables, out_dir: Path) -> list[Path]:
@@ -83,7 +68,7 @@ def write_tables(tables: Tables, out_dir: Path) -> list[Path]:
     tidy = tables.tidy.assign(_order=tables.tidy["tf_version"].map(matrix.version_key))
     tidy = tidy.sort_values("_order", kind="stable")[load.CSV_COLUMNS]
     tidy.to_csv(paths[0], index=False)
-    tables.matrix.to_csv(paths[1])
+    matrix.flat(tables.matrix).to_csv(paths[1])
     tables.transitions.to_csv(paths[2], index=False)
     tables.value_changes.to_csv(paths[3], index=False, float_format="%.3g")
     return paths
@@ -94,12 +79,11 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
     """Every output: the CSV tables, report.md, report.html and the heatmap."""
     from harness.host.reports import htmlreport
     paths = write_tables(tables, out_dir)
-    md = mdreport.render(tables, root, only_changing=only_changing,
-                         extra=diagnosis.markdown_sections(tables.tidy))
+    md = mdreport.render(tables, root, only_changing=only_changing)
     paths.append(out_dir / "report.md")
     paths[-1].write_text(md, encoding="utf-8")
     paths.append(out_dir / "report.html")
-    paths[-1].write_text(htmlreport.render(tables), encoding="utf-8")
+    paths[-1].write_text(htmlreport.render(tables, root), encoding="utf-8")
     if plots:
         from harness.host.reports import heatmap
         paths += heatmap.draw(tables, out_dir)
@@ -109,12 +93,11 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     lines = [f"{len(tables.matrix)} releases x {len(tables.matrix.columns)} columns"]
-    availability = tables.transitions[matrix.is_availability(tables.transitions)]
-    found = matrix.transition_lines(tables.transitions.drop(availability.index))
+    found = [f.line() for f in tables.analysis.changes]
     lines.append(f"{len(found)} transition{'s' if len(found) != 1 else ''}:" if found
                  else "no transitions: every column has one status across releases")
     lines += [f"  {line}" for line in found]
-    appear = matrix.transition_lines(availability)
+    appear = [f.line() for f in tables.analysis.appear]
     if appear:
         lines.append(f"{len(appear)} API change{'s' if len(appear) != 1 else ''} "
                      "(not available on some releases):")

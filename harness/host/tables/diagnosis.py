@@ -1,72 +1,78 @@
-"""Diagnosis sections of report.md, computed from the tidy table (host side, Python >= 3.10).
+"""Diagnosis from the tidy table (host side, Python >= 3.10): data, rendered by the reports.
 
 Two views: where backprop stops for `none` pairs (the break op the worker recorded), and which single
 change of a case's default configuration flips a status on a release (the minimal trigger).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from harness.host.tables.findings import parse_variant
 from harness.host.tables.matrix import version_key
+from harness.host.tables.variants import Variants, one_axis_changes
 from harness.schema import NOT_OUTCOMES
 
 PAIR = ["target", "source"]
 
 
-def one_axis_changes(default: dict[str, str], other: dict[str, str]) -> list[str]:
-    """The 'axis=value' changes from default to other (keys of both)."""
-    axes = list(dict.fromkeys([*default, *other]))
-    return [f"{a}={other.get(a, '')}" for a in axes if default.get(a) != other.get(a)]
+@dataclass
+class BreakPoint:
+    """`None` gradients of one case, variant and target that stop at one op."""
+
+    case: str
+    variant: str
+    target: str
+    sources: list[str]
+    op: str
+    releases: list[str]  # in release order
 
 
-def default_variant(labels: list[str]) -> str:
-    """The label from which the most other labels are one axis away (the default run's centre)."""
-    parsed = {label: parse_variant(label) for label in labels}
+@dataclass
+class Trigger:
+    """A status of a case's default configuration and the one-axis changes that keep or flip it."""
 
-    def neighbours(label):
-        return sum(len(one_axis_changes(parsed[label], parsed[o])) == 1 for o in labels)
+    case: str
+    default: str  # the default's variant label
+    target: str
+    sources: list[str]
+    status: str
+    releases: list[str]  # in release order
+    flips: list[str]  # 'axis=value' changes that make it grad
+    keeps: list[str]  # changes that keep the status
+    other: list[str]  # changes that give another status: 'axis=value (status)'
 
-    return max(labels, key=neighbours)
+
+def _releases(versions) -> list[str]:
+    return sorted(set(versions), key=version_key)
 
 
-def _releases(versions) -> str:
-    return ", ".join(sorted(set(versions), key=version_key))
-
-
-def break_point_lines(tidy: pd.DataFrame) -> list[str]:
-    """'## Where backprop stops': one row per case, variant, target and break op."""
-    rows = tidy[(tidy["status"] == "none") & (tidy["break_op"] != "")]
-    if rows.empty:
+def break_points(tidy: pd.DataFrame) -> list[BreakPoint]:
+    """One entry per case, variant, target and break op of the `none` pairs that record one."""
+    if "break_op" not in tidy.columns:
         return []
-    lines = ["## Where backprop stops", "",
-             "For each `None` gradient with a forward path from the source to the target: the op "
-             "whose output still receives a gradient while its input on the path does not.", "",
-             "| case | variant | target | sources | break op | releases |",
-             "|---|---|---|---|---|---|"]
+    rows = tidy[(tidy["status"] == "none") & (tidy["break_op"] != "")]
     keys = ["case", "variant", "target", "break_op"]
-    for (case, variant, target, op), grp in rows.groupby(keys, sort=False):
-        sources = ", ".join(dict.fromkeys(grp["source"]))
-        lines.append(f"| {case} | {variant} | {target} | {sources} | `{op}` | "
-                     f"{_releases(grp['tf_version'])} |")
-    return lines + [""]
+    return [BreakPoint(case, variant, target, list(dict.fromkeys(grp["source"])), op,
+                       _releases(grp["tf_version"]))
+            for (case, variant, target, op), grp in rows.groupby(keys, sort=False)]
 
 
-def _case_findings(df: pd.DataFrame) -> list[tuple]:
-    """(target, sources, status, releases, flips, keeps, other) for one case's default columns."""
-    labels = list(dict.fromkeys(df["variant"]))
-    default = default_variant(labels)
-    centre = parse_variant(default)
+def _case_triggers(case: str, df: pd.DataFrame, variants: Variants) -> list[Trigger]:
+    """The triggers of one case's default columns (empty when its default did not run)."""
+    default = variants[case].default_label()
+    if default is None:
+        return []
+    centre = variants.default(case)
     others = {}
-    for label in labels:
-        changes = one_axis_changes(centre, parse_variant(label))
+    for label in dict.fromkeys(df["variant"]):
+        changes = one_axis_changes(centre, dict(variants.pairs(case, label)))
         if len(changes) == 1:
             others[label] = changes[0]
     status = df.set_index(["tf_version", "variant", *PAIR])["status"]
     status = status[~status.index.duplicated()]
     found: dict[tuple, list] = {}
-    base = df[df["variant"] == default]
-    for row in base.itertuples():
+    for row in df[df["variant"] == default].itertuples():
         if row.status in NOT_OUTCOMES:
             continue
         flips, keeps, other = [], [], []
@@ -79,36 +85,15 @@ def _case_findings(df: pd.DataFrame) -> list[tuple]:
         if flips or other:
             key = (row.target, row.status, row.tf_version, tuple(flips), tuple(keeps), tuple(other))
             found.setdefault(key, []).append(row.source)
-    merged: dict[tuple, tuple] = {}
+    merged: dict[tuple, list] = {}
     for (target, st, version, flips, keeps, other), sources in found.items():
-        key = (target, tuple(sources), st, flips, keeps, other)
-        merged.setdefault(key, []).append(version)
-    return [(t, s, st, v, f, k, o) for (t, s, st, f, k, o), v in merged.items()]
+        merged.setdefault((target, tuple(sources), st, flips, keeps, other), []).append(version)
+    return [Trigger(case, default, t, list(s), st, _releases(v), list(f), list(k), list(o))
+            for (t, s, st, f, k, o), v in merged.items()]
 
 
-def trigger_lines(tidy: pd.DataFrame) -> list[str]:
-    """'## What triggers it': single changes of the default configuration that flip a status."""
-    lines = []
-    for case, df in tidy[tidy["variant"].str.contains("=", regex=False)].groupby("case", sort=False):
-        default = default_variant(list(dict.fromkeys(df["variant"])))
-        for target, sources, st, versions, flips, keeps, other in _case_findings(df):
-            lines.append(f"- **{case}** [{default}] d {target} / d ({', '.join(sources)}) is "
-                         f"`{st}` on {_releases(versions)}.")
-            if flips:
-                lines.append(f"  - A single change makes it `grad`: {', '.join(flips)}.")
-            if other:
-                lines.append(f"  - A single change gives another status: {', '.join(other)}.")
-            if keeps:
-                lines.append(f"  - Not needed (changing it keeps `{st}`): {', '.join(keeps)}.")
-    if not lines:
-        return []
-    return ["## What triggers it", "",
-            "Default configuration of each case against its one-axis changes, release by release "
-            "(matrix cells; skipped variants are left out).", "", *lines, ""]
-
-
-def markdown_sections(tidy: pd.DataFrame) -> list[str]:
-    """The Markdown lines of both sections (empty when the table shows neither)."""
-    if "break_op" not in tidy.columns:
-        tidy = tidy.assign(break_op="")
-    return [*break_point_lines(tidy), *trigger_lines(tidy)]
+def triggers(tidy: pd.DataFrame, variants: Variants) -> list[Trigger]:
+    """Single changes of each case's default configuration that flip a status, case by case."""
+    with_axes = [c for c in dict.fromkeys(tidy["case"]) if c in variants and variants[c].default]
+    return [t for case in with_axes
+            for t in _case_triggers(case, tidy[tidy["case"] == case], variants)]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from harness.host.tables import matrix
+from harness.host.tables.variants import Variants
 from harness.schema import AVAILABILITY, NOT_OUTCOMES, UNAVAILABLE
 
 
@@ -47,29 +48,10 @@ class Finding:
         return (f"{pair} is {code(self.old)} up to {self.last_old} and {code(self.new)} from "
                 f"{first}{detail}")
 
-
-def default_variants(tidy: pd.DataFrame) -> dict[str, dict[str, str]]:
-    """Each case's default configuration: its first variant in run order, as {axis: value}."""
-    out = {}
-    for case, variant in tidy[["case", "variant"]].drop_duplicates().itertuples(index=False):
-        if case not in out:
-            out[case] = parse_variant(variant)
-    return out
-
-
-def parse_variant(label: str) -> dict[str, str]:
-    """'batch=None,cell=gru' -> {'batch': 'None', 'cell': 'gru'}."""
-    return dict(part.split("=", 1) for part in label.split(",") if "=" in part)
-
-
-def short_variant(case: str, variant: str, defaults: dict[str, dict[str, str]]) -> str:
-    """A variant named by what differs from its case's default ('default' for the default)."""
-    parsed = parse_variant(variant)
-    if not parsed:
-        return ""
-    base = defaults.get(case, {})
-    diff = [f"{k}={v}" for k, v in parsed.items() if base.get(k) != v]
-    return ",".join(diff) if diff else "default"
+    def line(self) -> str:
+        """The terminal's line: the full variant label, 'old -> new at first_new (last old: ...)'."""
+        return (f"{self.case} [{self.variant}] d {self.target} / d ({', '.join(self.sources)}): "
+                f"{self.old} -> {self.new} at {self.first_new} (last {self.old}: {self.last_old})")
 
 
 def _detail(tidy: pd.DataFrame, row, version: str) -> str:
@@ -113,7 +95,7 @@ class ColumnGroup:
     """Columns of the matrix that share one history of statuses across releases."""
 
     label: str
-    columns: list[str] = field(default_factory=list)
+    columns: list[tuple] = field(default_factory=list)  # (case, variant, target, source)
     series: list[str] = field(default_factory=list)
 
 
@@ -148,13 +130,13 @@ def release_runs(versions: list[str], rows: list[tuple]) -> list[tuple[str, int,
     return out
 
 
-def describe_columns(columns: list[str], defaults: dict[str, dict[str, str]]) -> list[str]:
-    """Columns as lines 'case [variants]: target ← sources', one per case and target."""
+def describe_columns(columns: list[tuple[str, str, str, str]], variants: Variants) -> list[str]:
+    """Columns (case, variant, target, source) as lines 'case [variants]: target ← sources', one
+    per case and target."""
     parts: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for col in columns:
-        case, variant, target, source = col.split(matrix.SEP, 3)
+    for case, variant, target, source in columns:
         parts.setdefault((case, target), {}).setdefault(source, []).append(
-            short_variant(case, variant, defaults) or "-")
+            variants.short(case, variant) or "-")
     out = []
     for (case, target), by_source in parts.items():
         by_variants: dict[tuple[str, ...], list[str]] = {}
@@ -164,19 +146,3 @@ def describe_columns(columns: list[str], defaults: dict[str, dict[str, str]]) ->
             where = f" [{'; '.join(variants)}]" if variants != ("-",) else ""
             out.append(f"{case}{where}: {target} ← {', '.join(sources)}")
     return out
-
-
-def environment_rows(tables) -> list[list[str]]:
-    """Per release: TF, git version, Python, numpy, protobuf, OS, CPU; or its status and why."""
-    rows = []
-    for doc in tables.docs:
-        env = doc["env"]
-        rows.append([str(env.get(k, "")) for k in ENV_KEYS])
-    for prob in tables.problems:
-        rows.append([prob.tf_version, prob.status, "", "", "", prob.detail, ""])
-    return sorted(rows, key=lambda r: matrix.version_key(r[0]))
-
-
-ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
-ENV_KEYS = ("tf_version", "tf_git_version", "python_version", "numpy_version", "protobuf_version",
-            "os", "cpu")

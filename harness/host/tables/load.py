@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from harness.host.envs import toxini
+from harness.host.tables.matrix import version_key
+from harness.host.tables.variants import CaseVariants, Pairs, Variants, pairs_of
 from harness.schema import ERROR, GRAD, RAW_KIND, SCHEMA_VERSION, SKIPPED
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
@@ -64,6 +66,33 @@ def run_stamp(doc: dict) -> str:
     """When a run finished (or started, if it never finished): orders runs of one release."""
     run = doc.get("run", {})
     return run.get("finished") or run.get("started") or ""
+
+
+def latest_cells(docs: list[dict]) -> dict[tuple[str, str], tuple[dict, dict]]:
+    """(case, variant label) -> (cell, raw document) of the latest run that holds the cell: runs
+    in the order they finished (ties: in the order given), a later run's cell replacing an earlier
+    one's in its place."""
+    out: dict[tuple[str, str], tuple[dict, dict]] = {}
+    for doc in sorted(docs, key=run_stamp):
+        for cell in doc["cells"]:
+            out[(cell["case"], cell.get("variant_label", ""))] = (cell, doc)
+    return out
+
+
+def merge_per_version(docs: list[dict]) -> list[dict]:
+    """One result per TF version: cells of all its runs, the latest run of each case x variant wins.
+
+    The matrix's tf18.json and a later run-releases/bisect rel-1.8.0.json of one case are the same
+    release: together they are one row, not one hiding the other.
+    """
+    by_version: dict[str, list[dict]] = {}
+    for doc in docs:
+        by_version.setdefault(doc["env"].get("tf_version") or doc["env_name"], []).append(doc)
+    merged = []
+    for runs in by_version.values():
+        cells = [cell for cell, _ in latest_cells(runs).values()]
+        merged.append(dict(sorted(runs, key=run_stamp)[-1], cells=cells))
+    return sorted(merged, key=lambda d: version_key(d["env"].get("tf_version", "")))
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -165,6 +194,34 @@ def _expand(df: pd.DataFrame) -> pd.DataFrame:
             filled[col] = row[col]
         out.append(filled[COLUMNS])
     return pd.concat(out, ignore_index=True)
+
+
+def variants(docs: list[dict]) -> Variants:
+    """Every case's variants: the pairs of each label and the default configuration, as the runner
+    recorded them (the cells' `variant`, the run's `cases`)."""
+    out = Variants()
+    for doc in docs:
+        declared = (doc.get("run") or {}).get("cases") or {}
+        for cell in doc["cells"]:
+            case = out.setdefault(cell["case"], CaseVariants())
+            pairs = _cell_pairs(cell)
+            case.labels.setdefault(cell.get("variant_label", ""), pairs)
+            spec = declared.get(cell["case"])
+            if spec is not None and not case.declared:
+                case.default, case.declared = pairs_of(spec["default"].items()), True
+                case.axes = {axis: [str(v) for v in values] for axis, values in spec["axes"].items()}
+            elif case.default is None:
+                case.default = pairs  # old raw files: the runner runs the default first
+    return out
+
+
+def _cell_pairs(cell: dict) -> Pairs:
+    """A cell's variant as pairs; from its label only for raw files older than the `variant` field
+    (the one place a label is parsed: such a label cannot hold ',' or '=' in a value)."""
+    if "variant" in cell:
+        return pairs_of(cell["variant"])
+    label = cell.get("variant_label", "")
+    return tuple(tuple(part.split("=", 1)) for part in label.split(",") if "=" in part)
 
 
 def skipped_envs(present: set[str], envs: list[toxini.TfEnv], pick) -> list[EnvProblem]:

@@ -1,0 +1,112 @@
+"""The predicate of `bisect`: one release's status for the pair being bisected, from earlier raw
+results when there are some (the latest run wins, as in the report), else from one run of the case in
+the release's cached environment (the run-releases machinery).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.host.anyrelease import index, installs
+from harness.host.tables import load, nightly
+from harness.schema import GRAD
+
+
+def clock(seconds: float) -> str:
+    """'83.2' -> '1:23' (minutes:seconds)."""
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
+@dataclass
+class Probe:
+    """One release's status for the pair being bisected, and where it came from."""
+
+    version: str
+    status: str
+    detail: str = ""
+    seconds: float = 0.0
+    source: str = ""  # the raw file that holds it
+    git_version: str = ""  # tf.version.GIT_VERSION of the build that gave it
+
+
+@dataclass
+class Query:
+    """What is bisected: one (case, variant, target, source)."""
+
+    case: str
+    variant: str
+    target: str
+    source: str
+    all_variants: bool = False  # the variant is not among the default run's one-axis changes
+
+
+def pair_status(cell: dict, query: Query) -> tuple[str, str]:
+    """(status, detail) of the query's pair in its cell."""
+    for pair in cell.get("pairs") or []:
+        if pair["target"] == query.target and pair["source"] == query.source:
+            return pair["status"], pair.get("detail", "")
+    if cell.get("status") == "ok":
+        known = sorted({f"{p['target']} / {p['source']}" for p in cell.get("pairs") or []})
+        return "missing", f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
+    return cell["status"], cell.get("detail", "")
+
+
+def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
+    """The latest earlier result of this release for the query, from any raw file of raw_dir."""
+    paths: dict[int, Path] = {}
+    runs = []
+    for path in load.raw_files(raw_dir):
+        try:
+            doc = load.load_raw(path)
+        except load.RawFileError:
+            continue
+        if doc["env"].get("tf_version") == version and not doc.get("env_status"):
+            paths[id(doc)] = path  # install failures are tried again: the cause may have been transient
+            runs.append(doc)
+    hit = load.latest_cells(runs).get((query.case, query.variant))
+    if hit is None:
+        return None
+    cell, doc = hit
+    status, detail = pair_status(cell, query)
+    return Probe(version, status, detail, source=str(paths[id(doc)]),
+                 git_version=doc["env"].get("tf_git_version", ""))
+
+
+class Prober:
+    """The command's predicate: earlier results first, else one run of the case in the release."""
+
+    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say):
+        self.query, self.plans, self.index_url = query, plans, index_url
+        self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
+        self.seen: dict[str, Probe] = {}
+        self.started = time.monotonic()
+        self.label = ""  # what the next probe is: 'end', 'step 3 of about 8'
+
+    def status(self, version: str) -> Probe:
+        if version in self.seen:
+            return self.seen[version]
+        t0 = time.monotonic()
+        probe = earlier(self.raw_dir, version, self.query)
+        how = "earlier result"
+        if probe is None:
+            outcome = installs.run_release(self.plans[version], self.index_url, self.cases_dir,
+                                           [self.query.case], self.raw_dir,
+                                           self.query.all_variants, quiet=True)
+            probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
+            if probe is None:
+                probe = Probe(version, outcome.status if outcome.status != "ran" else "error",
+                              outcome.detail or "the runner wrote no result for this cell",
+                              source=str(outcome.raw))
+            how = ("reused env" if outcome.reused_env else "new env") if outcome.status == "ran" \
+                else "not run"
+        probe.seconds = time.monotonic() - t0
+        self.seen[version] = probe
+        if nightly.is_nightly(version) and probe.git_version:
+            index.remember_commit(version, probe.git_version)
+        where = Path(probe.source).name if probe.source else ""
+        self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
+                 f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
+                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, "none") and probe.detail
+                    else ""))
+        return probe

@@ -1,0 +1,144 @@
+"""Everything a report says, computed once from the tables: data that report.md and report.html
+render (host side, Python >= 3.10).
+
+Findings, the groups of changing columns, break points, minimal triggers, the newest nightly's
+changes, the environments, value changes and the steps to reproduce, each once per report.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from harness.host.tables import diagnosis, load, matrix, nightly
+from harness.host.tables.findings import ColumnGroup, Finding, changing_groups, findings
+from harness.host.tables.variants import Variants
+from harness.schema import NOT_OUTCOMES
+
+ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
+ENV_KEYS = ("tf_version", "tf_git_version", "python_version", "numpy_version", "protobuf_version",
+            "os", "cpu")
+
+
+@dataclass
+class NightlyNews:
+    """What the newest nightly build changes against the last release."""
+
+    newest: str
+    label: str  # 'nightly of 2026-10-26 (commit ...)'; '' when it has no outcome (did not run)
+    statuses: list[str]  # when it did not run: the statuses it has
+    last: str = ""  # the last release; '' when the nightly is the only build with results
+    ran: int = 0  # columns with an outcome on the nightly
+    changed: list[tuple[tuple, str, str]] = field(default_factory=list)  # (column, old, new)
+
+
+@dataclass
+class Repro:
+    """How to reproduce one case: the tox environments of its findings and the repro's release."""
+
+    case: str
+    envs: str
+    first: object
+
+
+@dataclass
+class Analysis:
+    """One report's findings and diagnosis, for every view."""
+
+    variants: Variants
+    findings: list[Finding]
+    groups: list[ColumnGroup]  # the changing columns with one history each (C1, C2, ...)
+    unchanged: int  # columns that do not change
+    break_points: list[diagnosis.BreakPoint]
+    triggers: list[diagnosis.Trigger]
+    nightly_names: dict[str, str]  # nightly version -> its name
+    nightly: NightlyNews | None
+    environments: list[list[str]]  # ENV_HEADER columns, per release
+    packages: list[tuple[str, dict[str, str]]]  # (release, packages) at each finding
+    value_changes: pd.DataFrame
+    reproduce: list[Repro]
+
+    @property
+    def changes(self) -> list[Finding]:
+        """Findings about how gradients behave."""
+        return [f for f in self.findings if not f.availability]
+
+    @property
+    def appear(self) -> list[Finding]:
+        """Findings about an API that appears (or goes)."""
+        return [f for f in self.findings if f.availability]
+
+
+def analyse(tables, variants: Variants) -> Analysis:
+    """The analysis of report.Tables (tidy, matrix, transitions, docs, problems, value changes)."""
+    found = findings(tables.tidy, tables.transitions)
+    groups, unchanged = changing_groups(tables.matrix)
+    names = nightly_names(tables.docs)
+    at = {v for f in found for v in (f.last_old, f.first_new)}
+    packages = [(d["env"]["tf_version"], d["env"].get("packages", {})) for d in tables.docs
+                if d["env"].get("tf_version") in at]
+    return Analysis(variants, found, groups, unchanged, diagnosis.break_points(tables.tidy),
+                    diagnosis.triggers(tables.tidy, variants), names,
+                    nightly_news(tables.matrix, names), environment_rows(tables.docs, tables.problems),
+                    packages, tables.value_changes, reproduce(found, tables.tidy, tables.docs))
+
+
+def nightly_names(docs: list[dict]) -> dict[str, str]:
+    """tf-nightly version -> 'nightly of 2026-10-26 (commit ef696751006)', for the builds with
+    results."""
+    return {d["env"]["tf_version"]: nightly.name(d["env"]["tf_version"],
+                                                 d["env"].get("tf_git_version", ""))
+            for d in docs if nightly.is_nightly(d["env"].get("tf_version", ""))}
+
+
+def nightly_news(wide: pd.DataFrame, names: dict[str, str]) -> NightlyNews | None:
+    """The newest nightly's columns that differ from the last release (None: no nightly)."""
+    rows = [v for v in wide.index if nightly.is_nightly(v) or v == "nightly"]
+    if not rows:
+        return None
+    newest = rows[-1]
+    released = [v for v in wide.index if v not in rows and not nightly.is_nightly(v)
+                and matrix.version_key(v)[0] == 0 and not matrix.version_key(v)[1].is_prerelease]
+    outcomes = wide.loc[newest].dropna()
+    outcomes = outcomes[~outcomes.isin(NOT_OUTCOMES)]
+    label = names.get(newest)
+    if outcomes.empty or not label:
+        return NightlyNews(newest, "", sorted(set(wide.loc[newest].dropna())))
+    if not released:
+        return NightlyNews(newest, label, [])
+    before = wide.loc[released[-1]]
+    changed = [(c, before[c], outcomes[c]) for c in outcomes.index
+               if isinstance(before.get(c), str) and before[c] not in NOT_OUTCOMES
+               and before[c] != outcomes[c]]
+    return NightlyNews(newest, label, [], released[-1], len(outcomes), changed)
+
+
+def environment_rows(docs: list[dict], problems: list[load.EnvProblem]) -> list[list[str]]:
+    """Per release: TF, git version, Python, numpy, protobuf, OS, CPU; or its status and why."""
+    rows = [[str(doc["env"].get(k, "")) for k in ENV_KEYS] for doc in docs]
+    rows += [[prob.tf_version, prob.status, "", "", "", prob.detail, ""] for prob in problems]
+    return sorted(rows, key=lambda r: matrix.version_key(r[0]))
+
+
+def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> list[Repro]:
+    """Per case with findings (else every case): the environments of its releases at a finding."""
+    cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tidy["case"]) - {load.ANY})
+    env_of = {d["env"].get("tf_version"): d["env_name"] for d in docs}
+    out = []
+    for case in cases:
+        versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
+        envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
+        out.append(Repro(case, envs, versions[0] if versions else (env_of and next(iter(env_of)))))
+    return out
+
+
+def case_source(docs: list[dict], case: str, root: Path) -> tuple[str, str] | None:
+    """(path as recorded, text) of a case's file, when it is still there."""
+    for doc in docs:
+        for cell in doc["cells"]:
+            if cell["case"] == case and cell.get("case_file"):
+                for path in (Path(cell["case_file"]), root / cell["case_file"]):
+                    if path.is_file():
+                        return cell["case_file"], path.read_text(encoding="utf-8")
+    return None
