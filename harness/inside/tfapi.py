@@ -4,6 +4,8 @@ Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from
 """
 import re
 
+from harness.schema import GRAD, NONE
+
 
 def load(mode="graph"):
     """(tensorflow module, API handed to cases): the TF1-style graph API, or TF2 eager for 'eager'."""
@@ -90,7 +92,7 @@ def flatten(value):
 def describe_gradient(grad):
     """(status, dtype, shape) of what tf.gradients returned for one source."""
     if grad is None:
-        return "none", "", ""
+        return NONE, "", ""
     values = getattr(grad, "values", None)  # IndexedSlices
     tensor = values if values is not None and hasattr(grad, "indices") else grad
     dtype = getattr(getattr(tensor, "dtype", None), "name", "")
@@ -101,7 +103,7 @@ def describe_gradient(grad):
         shape = "unknown"
     if tensor is not grad:
         shape = "IndexedSlices" + shape
-    return "grad", dtype, shape
+    return GRAD, dtype, shape
 
 
 def variable_name(var):

@@ -24,9 +24,10 @@ from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
 from harness.inside import cases as caselib
-from harness.schema import GRAD
+from harness.schema import ERROR, GRAD, NONE, OK
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
+MISSING = "missing"  # not a status: the cell ran without the pair (a probe's answer only)
 
 
 @dataclass
@@ -133,9 +134,9 @@ def status_in(doc: dict, query: Query) -> tuple[str, str] | None:
         for pair in cell.get("pairs") or []:
             if pair["target"] == query.target and pair["source"] == query.source:
                 return pair["status"], pair.get("detail", "")
-        if cell.get("status") == "ok":
+        if cell.get("status") == OK:
             known = sorted({f"{p['target']} / {p['source']}" for p in cell.get("pairs") or []})
-            return "missing", f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
+            return MISSING, f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
         return cell["status"], cell.get("detail", "")
     return None
 
@@ -178,12 +179,12 @@ class Prober:
             outcome = installs.run_release(self.plans[version], self.index_url, self.cases_dir,
                                            [self.query.case], self.raw_dir,
                                            self.query.all_variants, quiet=True)
-            probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
+            probe = earlier(self.raw_dir, version, self.query) if outcome.status == installs.RAN else None
             if probe is None:
-                probe = Probe(version, outcome.status if outcome.status != "ran" else "error",
+                probe = Probe(version, outcome.status if outcome.status != installs.RAN else ERROR,
                               outcome.detail or "the runner wrote no result for this cell",
                               source=str(outcome.raw))
-            how = ("reused env" if outcome.reused_env else "new env") if outcome.status == "ran" \
+            how = ("reused env" if outcome.reused_env else "new env") if outcome.status == installs.RAN \
                 else "not run"
         probe.seconds = time.monotonic() - t0
         self.seen[version] = probe
@@ -192,7 +193,7 @@ class Prober:
         where = Path(probe.source).name if probe.source else ""
         self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
                  f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
-                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, "none") and probe.detail
+                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, NONE) and probe.detail
                     else ""))
         return probe
 
@@ -264,7 +265,7 @@ def run(args) -> int:
         prober.label = "good end" if v == good.version else "bad end"
         ends[v] = prober.status(v)
     for probe in ends.values():
-        if probe.status not in (GRAD, "none", "error"):
+        if probe.status not in (GRAD, NONE, ERROR):
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
                             f"{probe.detail}")
     old_status, new_status = ends[old].status, ends[new].status

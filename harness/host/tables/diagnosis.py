@@ -9,7 +9,7 @@ import pandas as pd
 
 from harness.host.tables.findings import parse_variant
 from harness.host.tables.matrix import version_key
-from harness.schema import NOT_OUTCOMES
+from harness.schema import GRAD, NONE, NOT_OUTCOMES
 
 PAIR = ["target", "source"]
 
@@ -36,7 +36,7 @@ def _releases(versions) -> str:
 
 def break_point_lines(tidy: pd.DataFrame) -> list[str]:
     """'## Where backprop stops': one row per case, variant, target and break op."""
-    rows = tidy[(tidy["status"] == "none") & (tidy["break_op"] != "")]
+    rows = tidy[(tidy["status"] == NONE) & (tidy["break_op"] != "")]
     if rows.empty:
         return []
     lines = ["## Where backprop stops", "",
@@ -74,8 +74,8 @@ def _case_findings(df: pd.DataFrame) -> list[tuple]:
             got = status.get((row.tf_version, label, row.target, row.source))
             if got is None or got in NOT_OUTCOMES:
                 continue
-            (keeps if got == row.status else flips if got == "grad" else other).append(
-                change if got in ("grad", row.status) else f"{change} ({got})")
+            (keeps if got == row.status else flips if got == GRAD else other).append(
+                change if got in (GRAD, row.status) else f"{change} ({got})")
         if flips or other:
             key = (row.target, row.status, row.tf_version, tuple(flips), tuple(keeps), tuple(other))
             found.setdefault(key, []).append(row.source)
