@@ -42,28 +42,28 @@ INSTALL_FAILED = "install_failed"
 # In the order of the reports' legends. Colours: colour-blind-safe where it matters.
 VOCABULARY = dict([
     (GRAD, Status((PAIR,), "tf.gradients returned a gradient tensor, finite (agreeing with finite "
-                           "differences when checked)", "#1a9850", _W, BEHAVIOUR)),
-    (NONFINITE, Status((PAIR,), "a gradient tensor with NaN or Inf elements at the evaluated inputs",
-                       "#e7298a", _W, BEHAVIOUR)),
-    (ZERO, Status((PAIR,), "a gradient tensor that is all zero where central finite differences are "
-                           "clearly not", "#fee08b", _B, BEHAVIOUR)),
+                  "differences when checked)", "#1a9850", _W, BEHAVIOUR)),
+    (NONFINITE, Status((PAIR,), "a gradient tensor with NaN or Inf elements at the evaluated "
+                       "inputs", "#e7298a", _W, BEHAVIOUR)),
+    (ZERO, Status((PAIR,), "a gradient tensor that is all zero where central finite differences "
+                  "are clearly not", "#fee08b", _B, BEHAVIOUR)),
     (MISMATCH, Status((PAIR,), "a gradient whose directional derivative differs from finite "
-                               "differences (> tolerance)", "#d73027", _W, BEHAVIOUR)),
-    (NONE, Status((PAIR,), "tf.gradients returned None: no path from the source to the target that "
-                           "it follows", "#f46d43", _B, BEHAVIOUR)),
-    (UNAVAILABLE, Status((CELL,), "the case could not be built: the TensorFlow API it uses does not "
-                                  "exist in this release (missing attribute or module, op not "
-                                  "registered)", "#abd9e9", _B, OFFER)),
-    (ERROR, Status((PAIR, CELL), "an exception: in tf.gradients, in the case's build(), on import, "
-                                 "or an unreadable result file", "#7b3294", _W, BEHAVIOUR)),
-    (SKIPPED, Status((CELL,), "not run, with the reason: no interpreter for this release here, or the "
-                              "case declines it", "#d9d9d9", _B, NOT_AN_OUTCOME)),
-    (CRASH, Status((CELL,), "the interpreter died while running the cell (signal or exit code in "
-                            "detail)", "#40004b", _W, BEHAVIOUR)),
-    (TIMEOUT, Status((CELL,), "the cell ran past --timeout seconds and was stopped", "#c2a5cf", _B,
-                     BEHAVIOUR)),
-    (INSTALL_FAILED, Status((CELL,), "the release's environment could not be created or installed",
-                            "#969696", _W, NOT_AN_OUTCOME)),
+                      "differences (> tolerance)", "#d73027", _W, BEHAVIOUR)),
+    (NONE, Status((PAIR,), "tf.gradients returned None: no path from the source to the target "
+                  "that it follows", "#f46d43", _B, BEHAVIOUR)),
+    (UNAVAILABLE, Status((CELL,), "the case could not be built: the TensorFlow API it uses does "
+                         "not exist in this release (missing attribute or module, op not "
+                         "registered)", "#abd9e9", _B, OFFER)),
+    (ERROR, Status((PAIR, CELL), "an exception: in tf.gradients, in the case's build(), on "
+                   "import, or an unreadable result file", "#7b3294", _W, BEHAVIOUR)),
+    (SKIPPED, Status((CELL,), "not run, with the reason: no interpreter for this release here, "
+                     "or the case declines it", "#d9d9d9", _B, NOT_AN_OUTCOME)),
+    (CRASH, Status((CELL,), "the interpreter died while running the cell (signal or exit code "
+                   "in detail)", "#40004b", _W, BEHAVIOUR)),
+    (TIMEOUT, Status((CELL,), "the cell ran past --timeout seconds and was stopped", "#c2a5cf",
+                     _B, BEHAVIOUR)),
+    (INSTALL_FAILED, Status((CELL,), "the release's environment could not be created or "
+                            "installed", "#969696", _W, NOT_AN_OUTCOME)),
 ])
 
 # A cell's status in raw files when it produced pairs: each pair carries its own status. Not a
