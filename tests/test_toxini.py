@@ -63,3 +63,12 @@ def test_minor_of():
     assert toxini.minor_of("tf221") == "2.21"
     assert toxini.minor_of("tfnightly") == "nightly"
     assert toxini.minor_of("report") is None
+
+
+def test_requirement_names_come_from_packaging_not_a_pattern():
+    assert toxini.requirement_name("tensorflow-cpu==2.1.*") == "tensorflow-cpu"
+    assert toxini.requirement_name("TF_Keras >= 2.16 ; python_version >= '3.9'") == "tf-keras"
+    assert toxini.requirement_name("tf-nightly[and-cuda]") == "tf-nightly"
+    assert toxini.requirement_name("-r requirements.txt") == ""
+    env = toxini.TfEnv("tf99", "9.9", ("python3.9",), ("numpy<2", "Tensorflow_CPU ~= 9.9.0"))
+    assert env.package == "tensorflow-cpu"

@@ -4,11 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from harness.host.reports import colors
 from harness.host.tables import values
 from harness.inside import tfapi
-from harness.schema import STATUSES
-from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("exc, line, name", [
@@ -39,13 +36,6 @@ def test_missing_api_names_what_the_release_lacks(exc, line, name):
 ])
 def test_other_exceptions_are_not_a_missing_api(exc, line):
     assert tfapi.missing_api(exc, line) == ""
-
-
-def test_every_status_has_a_colour_and_a_readme_line():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    for status in STATUSES:
-        assert colors.color(status) != colors.UNKNOWN, status
-        assert f"| `{status}` |" in text, status
 
 
 def fp(*numbers, nan=0):

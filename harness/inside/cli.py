@@ -12,7 +12,7 @@ import time
 import harness
 from harness.inside import cases as caselib
 from harness.inside import envinfo, numeric, rawfile, supervisor, tfapi
-from harness.schema import CRASH, ERROR, SKIPPED, TIMEOUT
+from harness.schema import CRASH, ERROR, OK, SKIPPED, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0
 FAILED_CELL = (ERROR, CRASH, TIMEOUT)
@@ -123,7 +123,7 @@ def main(argv=None):
         doc["cells"].append(record)
         rawfile.write(out_path, doc)
         status = result["status"]
-        if status == "ok":
+        if status == OK:
             counts = {}
             for pair in result["pairs"]:
                 counts[pair["status"]] = counts.get(pair["status"], 0) + 1

@@ -3,39 +3,9 @@
 Inside rules: Python 3.6+, standard library, numpy and TensorFlow only, no imports from harness.host.
 Graph cells check the very tensors the case's own tf.gradients call returned: that call starts from
 default grad_ys (ones shaped like y), and feeding r into them makes the same gradient graph compute
-dL/ds. No second gradient graph is built (GradientRecorder, default_grad_ys).
+dL/ds. No second gradient graph is built (GradientRecorder, tfapi.default_grad_ys).
 """
 from harness.inside import fdmath, tfapi
-
-
-def _tail(name):
-    return name.rsplit("/", 1)[-1]
-
-
-def default_grad_ys(new_ops, ys):
-    """The tensors tf.gradients made as ys' default grad_ys (ones shaped like y), or None.
-
-    TF 1.x: Fill(Shape(y), Const 'grad_ys_i'); later releases: ones(shape(y), name='grad_ys_i'),
-    a Fill (or a Const) named 'grad_ys_i'. Only ops the call itself created are looked at.
-    """
-    out = []
-    for i, y in enumerate(ys):
-        tag = "grad_ys_%d" % i
-        rank = y.shape.ndims
-        hits = []
-        for op in new_ops:
-            if len(op.outputs) != 1 or op.outputs[0].dtype != y.dtype:
-                continue
-            if rank is not None and op.outputs[0].shape.ndims not in (None, rank):
-                continue
-            if _tail(op.name) == tag or any(_tail(t.op.name) == tag for t in op.inputs):
-                hits.append(op)
-        if len(hits) > 1:
-            hits = [op for op in hits if op.type == "Fill"]
-        if len(hits) != 1:
-            return None
-        out.append(hits[0].outputs[0])
-    return out
 
 
 class GradientRecorder(object):
@@ -49,7 +19,7 @@ class GradientRecorder(object):
         before = set(self.graph.get_operations())
         grads = self.api.gradients(ys, xs)
         new_ops = [op for op in self.graph.get_operations() if op not in before]
-        self.calls.append((list(xs), list(grads), default_grad_ys(new_ops, ys)))
+        self.calls.append((list(xs), list(grads), tfapi.default_grad_ys(new_ops, ys)))
         return grads
 
     def lookup(self, source):

@@ -22,6 +22,7 @@ eager functions are in harness.inside.evaluators.
 """
 from harness.inside import fdmath, tfapi
 from harness.inside.fdmath import describe, directions, loss, rng, verdict
+from harness.inside.tfapi import short_error
 from harness.schema import ERROR, GRAD, NONFINITE
 
 DEFAULT_EPS = 1e-3
@@ -91,7 +92,7 @@ def evaluate(pairs, evaluator, options):
         first = evaluator.targets()
         second = evaluator.targets()
     except Exception as exc:  # the inputs do not run: nothing about the gradients follows
-        why = "not evaluated: the forward pass fails at the evaluated inputs: " + _short(exc)
+        why = "not evaluated: the forward pass fails at the evaluated inputs: " + short_error(exc)
         for pair in present:
             pair["numeric"] = {"checked": False, "why": why}
         return {"why": why}
@@ -104,7 +105,7 @@ def evaluate(pairs, evaluator, options):
         same_gradients = all(fdmath.same(plain[k], again[k]) for k in keys)
     except Exception as exc:  # it ran once and not twice: not reproducible
         same_gradients = False
-        why = "not reproducible: a second run of the gradients failed: " + _short(exc)
+        why = "not reproducible: a second run of the gradients failed: " + short_error(exc)
     deterministic = same_gradients and all(fdmath.same(first[t], second[t]) for t in first)
     record = {"deterministic": deterministic,
               "targets": dict((t, fdmath.fingerprint(v)) for t, v in first.items())}
@@ -146,9 +147,10 @@ def _own_gradients(evaluator, present, ones):
         except Exception as exc:
             if tfapi.is_runtime_error(exc):  # TensorFlow's kernel failed on these inputs
                 pair.update({"status": ERROR, "numeric": {"checked": False},
-                             "detail": "evaluating the gradient raised " + _short(exc)})
+                             "detail": "evaluating the gradient raised " + short_error(exc)})
             else:  # the harness could not build or feed the evaluation: no verdict
-                pair["numeric"] = {"checked": False, "why": "evaluation failed: " + _short(exc)}
+                pair["numeric"] = {"checked": False,
+                                   "why": "evaluation failed: " + short_error(exc)}
     return values, ok
 
 
@@ -201,7 +203,7 @@ def check(pairs, evaluator, base, plain, options):
         grads = evaluator.gradients(projections, [(p["target"], p["source"]) for p in todo])
     except Exception as exc:  # a graph that cannot be evaluated keeps its symbolic statuses
         for pair in todo:
-            pair["numeric"] = {"checked": False, "why": "evaluation failed: " + _short(exc)}
+            pair["numeric"] = {"checked": False, "why": "evaluation failed: " + short_error(exc)}
         return
     losses = dict((t, loss(projections[t], vals)) for t, vals in base.items())
     by_source = {}
@@ -213,7 +215,7 @@ def check(pairs, evaluator, base, plain, options):
             verdicts = {} if why else _check_source(evaluator, source, group, grads, projections,
                                                     losses, eps, tol)
         except Exception as exc:
-            why = "evaluation failed: " + _short(exc)
+            why = "evaluation failed: " + short_error(exc)
         for pair in group:
             if why:
                 pair["numeric"] = {"checked": False, "why": why}
@@ -285,20 +287,3 @@ def _check_source(evaluator, source, group, grads, projections, base, eps, tol):
         if len(probes_t) > 1:
             out[t][1]["elements"] = len(probes_t)
     return out
-
-
-def _short(exc):
-    """'Type: the message's first informative line' (TF 2.x session errors open with 'Graph
-    execution error:' and the node's stack; the op's own message comes later)."""
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-    useful = []
-    for ln in lines:
-        if ln.startswith(("Original stack trace", "Stack trace for op")):
-            break
-        if ln != "Graph execution error:" and not ln.startswith(("Detected at node", "File ",
-                                                                   "Node: ", "[[")):
-            useful.append(ln)
-    node = [ln for ln in lines if ln.startswith("Node: ")]
-    text = " ".join(useful[:1] + [ln.replace("Node: ", "(at ", 1) + ")" for ln in node[:1]]) \
-        if useful else (lines or [""])[0]
-    return "{}: {}".format(type(exc).__name__, text[:300])

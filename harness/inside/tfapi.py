@@ -4,6 +4,8 @@ Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from
 """
 import re
 
+from harness.schema import GRAD, NONE
+
 
 def load(mode="graph"):
     """(tensorflow module, API handed to cases): the TF1-style graph API, or TF2 eager for 'eager'."""
@@ -90,7 +92,7 @@ def flatten(value):
 def describe_gradient(grad):
     """(status, dtype, shape) of what tf.gradients returned for one source."""
     if grad is None:
-        return "none", "", ""
+        return NONE, "", ""
     values = getattr(grad, "values", None)  # IndexedSlices
     tensor = values if values is not None and hasattr(grad, "indices") else grad
     dtype = getattr(getattr(tensor, "dtype", None), "name", "")
@@ -101,7 +103,7 @@ def describe_gradient(grad):
         shape = "unknown"
     if tensor is not grad:
         shape = "IndexedSlices" + shape
-    return "grad", dtype, shape
+    return GRAD, dtype, shape
 
 
 def variable_name(var):
@@ -213,3 +215,50 @@ def session(tf, graph):
         intra_op_parallelism_threads=1, inter_op_parallelism_threads=1))
     sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
     return sess
+
+
+def _tail(name):
+    return name.rsplit("/", 1)[-1]
+
+
+def default_grad_ys(new_ops, ys):
+    """The tensors tf.gradients made as ys' default grad_ys (ones shaped like y), or None.
+
+    TF 1.x: Fill(Shape(y), Const 'grad_ys_i'); later releases: ones(shape(y), name='grad_ys_i'),
+    a Fill (or a Const) named 'grad_ys_i'. Only ops the call itself created are looked at.
+    """
+    out = []
+    for i, y in enumerate(ys):
+        tag = "grad_ys_%d" % i
+        rank = y.shape.ndims
+        hits = []
+        for op in new_ops:
+            if len(op.outputs) != 1 or op.outputs[0].dtype != y.dtype:
+                continue
+            if rank is not None and op.outputs[0].shape.ndims not in (None, rank):
+                continue
+            if _tail(op.name) == tag or any(_tail(t.op.name) == tag for t in op.inputs):
+                hits.append(op)
+        if len(hits) > 1:
+            hits = [op for op in hits if op.type == "Fill"]
+        if len(hits) != 1:
+            return None
+        out.append(hits[0].outputs[0])
+    return out
+
+
+def short_error(exc):
+    """'Type: the message's first informative line' (TF 2.x session errors open with 'Graph
+    execution error:' and the node's stack; the op's own message comes later)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    useful = []
+    for ln in lines:
+        if ln.startswith(("Original stack trace", "Stack trace for op")):
+            break
+        if ln != "Graph execution error:" and not ln.startswith(("Detected at node", "File ",
+                                                                   "Node: ", "[[")):
+            useful.append(ln)
+    node = [ln for ln in lines if ln.startswith("Node: ")]
+    text = " ".join(useful[:1] + [ln.replace("Node: ", "(at ", 1) + ")" for ln in node[:1]]) \
+        if useful else (lines or [""])[0]
+    return "{}: {}".format(type(exc).__name__, text[:300])

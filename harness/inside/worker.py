@@ -12,7 +12,7 @@ import time
 import traceback
 
 from harness.inside import stoppoint, evaluators, fdmath, numeric, tfapi
-from harness.schema import ERROR, GRAD, NONE, SKIPPED, UNAVAILABLE
+from harness.schema import ERROR, GRAD, NONE, OK, SKIPPED, UNAVAILABLE
 
 
 def _failure(what, exc, path):
@@ -144,7 +144,7 @@ class Worker(object):
             values = self.evaluate(pairs, lambda: evaluators.GraphEvaluator(
                 api, graph, targets, sources, feed_dict, recorded))
             clock.lap("numeric")
-        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps,
+        return {"status": OK, "detail": "", "pairs": pairs, "timings": clock.laps,
                 "values": values}
 
     def run_eager(self, mod, cell, variant):
@@ -175,7 +175,7 @@ class Worker(object):
         clock.lap("gradients")
         values = self.evaluate(pairs, lambda: evaluators.EagerEvaluator(tf, built["compute"], sources))
         clock.lap("numeric")
-        return {"status": "ok", "detail": "", "pairs": pairs, "timings": clock.laps,
+        return {"status": OK, "detail": "", "pairs": pairs, "timings": clock.laps,
                 "values": values}
 
     def evaluate(self, pairs, make_evaluator):

@@ -25,7 +25,7 @@ from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
 from harness.inside import cases as caselib
-from harness.schema import GRAD
+from harness.schema import ERROR, GRAD, NONE
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
 
@@ -155,7 +155,7 @@ def run(args) -> int:
         prober.label = "good end" if v == good.version else "bad end"
         ends[v] = prober.status(v)
     for probe in ends.values():
-        if probe.status not in (GRAD, "none", "error"):
+        if probe.status not in (GRAD, NONE, ERROR):
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
                             f"{probe.detail}")
     old_status, new_status = ends[old].status, ends[new].status

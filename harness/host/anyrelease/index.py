@@ -1,7 +1,11 @@
 """The package index: which TensorFlow releases exist, with which wheels, cached on disk (host side).
 
 Reads the simple API (PEP 691 JSON, or PEP 503 HTML from plain mirrors) of the index the user's
-uv/pip configuration points at. Standard library plus `packaging`; never TensorFlow.
+uv/pip configuration points at. Standard library, `packaging` and `platformdirs`; never TensorFlow.
+A hand-written client rather than `pypi-simple`: the client proper is some 40 lines (_Anchors,
+parse_page, _fetch) and the rest of the module (cache, configured index, wheel tags) would stay;
+pypi-simple would add requests, beautifulsoup4 and more, and reads no `file:` directory index
+(local mirrors, the tests).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import platformdirs
 from packaging import tags
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
@@ -45,9 +50,9 @@ class Release:
 
 
 def cache_dir() -> Path:
-    """Where the harness keeps index answers and environments: $XDG_CACHE_HOME or ~/.cache."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tf-regression-harness"
+    """Where the harness keeps index answers and environments: platformdirs' user cache directory,
+    on Linux $XDG_CACHE_HOME/tf-regression-harness, else ~/.cache/tf-regression-harness."""
+    return Path(platformdirs.user_cache_dir("tf-regression-harness", appauthor=False))
 
 
 def _pip_conf_files() -> list[Path]:

@@ -23,6 +23,9 @@ from harness.inside import cases as caselib
 from harness.inside import rawfile
 from harness.schema import INSTALL_FAILED, SKIPPED
 
+# Not a status: the runner ran in the release (its raw file holds the statuses).
+RAN = "ran"
+
 ROOT = toxini.ROOT
 RAW_DIR = ROOT / "results" / "raw"
 _MARKER = ".harness-env.json"
@@ -34,7 +37,7 @@ class Outcome:
 
     version: str
     raw: Path
-    status: str  # 'ran', INSTALL_FAILED, SKIPPED
+    status: str  # RAN, INSTALL_FAILED, SKIPPED
     detail: str = ""
     exit_code: int | None = None
     install_seconds: float = 0.0
@@ -140,7 +143,7 @@ def run_release(plan: versions.Plan, index_url: str, cases_dir: Path, case_names
     detail = ""
     if proc.returncode not in (0, 1):
         detail = _tail(proc.stderr or "") if quiet else f"runner exited with {proc.returncode}"
-    return Outcome(plan.version, raw, "ran", detail, proc.returncode, t1 - t0,
+    return Outcome(plan.version, raw, RAN, detail, proc.returncode, t1 - t0,
                    time.monotonic() - t1, reused)
 
 
@@ -192,7 +195,7 @@ def add_run_arguments(parser) -> None:
 
 def summary(outcome: Outcome) -> str:
     """One line per release for the terminal."""
-    if outcome.status != "ran":
+    if outcome.status != RAN:
         return f"{outcome.version}: {outcome.status}: {outcome.detail}"
     how = "reused env" if outcome.reused_env else f"installed in {outcome.install_seconds:.1f} s"
     state = {0: "ok", 1: "some cells failed"}.get(outcome.exit_code, outcome.detail)
@@ -225,7 +228,7 @@ def run(args) -> int:
         outcome = run_release(plan, url, cases_dir, names, out_dir, args.all_variants,
                               args.timeout)
         print(summary(outcome), flush=True)
-        bad += outcome.status != "ran" or outcome.exit_code != 0
+        bad += outcome.status != RAN or outcome.exit_code != 0
     if bad:
         print(f"harness: {bad} of {len(plans)} releases did not run cleanly", file=sys.stderr)
     return 1 if bad else 0

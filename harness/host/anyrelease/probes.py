@@ -10,7 +10,9 @@ from pathlib import Path
 
 from harness.host.anyrelease import index, installs
 from harness.host.tables import load, nightly
-from harness.schema import GRAD
+from harness.schema import GRAD, NONE, OK
+
+MISSING = "missing"  # not a status: the cell ran without the pair (a probe's answer only)
 
 
 def clock(seconds: float) -> str:
@@ -46,9 +48,9 @@ def pair_status(cell: dict, query: Query) -> tuple[str, str]:
     for pair in cell.get("pairs") or []:
         if pair["target"] == query.target and pair["source"] == query.source:
             return pair["status"], pair.get("detail", "")
-    if cell.get("status") == "ok":
+    if cell.get("status") == OK:
         known = sorted({f"{p['target']} / {p['source']}" for p in cell.get("pairs") or []})
-        return "missing", f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
+        return MISSING, f"no pair {query.target} / {query.source} (it has: {'; '.join(known)})"
     return cell["status"], cell.get("detail", "")
 
 
@@ -107,6 +109,6 @@ class Prober:
         where = Path(probe.source).name if probe.source else ""
         self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
                  f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
-                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, "none") and probe.detail
+                 + (f": {probe.detail[:160]}" if probe.status not in (GRAD, NONE) and probe.detail
                     else ""))
         return probe

@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import functools
 import json
-import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -19,9 +18,6 @@ from harness.host.envs import interpreters, toxini
 from harness.host.tables import nightly
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
-
-_TF_PIN = re.compile(r"^(tensorflow|tensorflow-cpu)\s*[=<>!~]")
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -76,7 +72,7 @@ def plan(version: str, catalog: dict[str, dict[str, index.Release]], envs: list[
         env = nightly_env(envs)
         release = catalog[index.NIGHTLY][version]
         deps = (f"{index.NIGHTLY}=={version}",) + tuple(
-            d for d in env.deps if not re.match(rf"^{index.NIGHTLY}\s*($|[=<>!~;\[])", d))
+            d for d in env.deps if toxini.requirement_name(d) != index.NIGHTLY)
         return _choose(version, env, release, deps, find)
     env = pins_env(version, envs)
     # The minor's package (tensorflow-cpu from 2.1), unless it has no usable wheel of this release.
@@ -84,8 +80,14 @@ def plan(version: str, catalog: dict[str, dict[str, index.Release]], envs: list[
               if version in catalog[p]]
     release = next((r for r in offers if r.pythons), offers[0])
     deps = (f"{release.package}=={version}",) + tuple(
-        _follow_minor(d, env.minor, minor(version)) for d in env.deps if not _TF_PIN.match(d))
+        _follow_minor(d, env.minor, minor(version)) for d in env.deps if not _tf_pin(d))
     return _choose(version, env, release, deps, find)
+
+
+def _tf_pin(dep: str) -> bool:
+    """A pin of tensorflow or tensorflow-cpu: the release's own requirement replaces it."""
+    req = toxini.requirement(dep)
+    return bool(req and toxini.requirement_name(dep) in index.PACKAGES and req.specifier)
 
 
 def nightly_env(envs: list[toxini.TfEnv]) -> toxini.TfEnv:

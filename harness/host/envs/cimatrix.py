@@ -7,7 +7,6 @@ Python >= 3.9, the official python:X.Y-slim image for older ones (host side, Pyt
 from __future__ import annotations
 
 import argparse
-import configparser
 import json
 from pathlib import Path
 

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from harness.host.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -36,10 +39,23 @@ class TfEnv:
     def package(self) -> str:
         """The TensorFlow distribution this environment installs."""
         for dep in self.deps:
-            name = re.split(r"[=<>!~ ]", dep, maxsplit=1)[0]
-            if name in TF_PACKAGES:
-                return name
+            if requirement_name(dep) in TF_PACKAGES:
+                return requirement_name(dep)
         raise UserError(f"tox.ini: [testenv:{self.name}] installs no tensorflow package")
+
+
+def requirement(dep: str) -> Requirement | None:
+    """A deps line as a PEP 508 requirement, or None for a line that is not one (-r file, path)."""
+    try:
+        return Requirement(dep)
+    except InvalidRequirement:
+        return None
+
+
+def requirement_name(dep: str) -> str:
+    """The normalised project name of a deps line ('tf-keras'), or '' if it is no requirement."""
+    req = requirement(dep)
+    return canonicalize_name(req.name) if req else ""
 
 
 def _lines(value: str) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from harness.host.tables.matrix import version_key
 from harness.host.tables.variants import Variants, one_axis_changes
-from harness.schema import NOT_OUTCOMES
+from harness.schema import GRAD, NONE, NOT_OUTCOMES
 
 PAIR = ["target", "source"]
 
@@ -51,7 +51,7 @@ def break_points(tidy: pd.DataFrame) -> list[BreakPoint]:
     """One entry per case, variant, target and break op of the `none` pairs that record one."""
     if "break_op" not in tidy.columns:
         return []
-    rows = tidy[(tidy["status"] == "none") & (tidy["break_op"] != "")]
+    rows = tidy[(tidy["status"] == NONE) & (tidy["break_op"] != "")]
     keys = ["case", "variant", "target", "break_op"]
     return [BreakPoint(case, variant, target, list(dict.fromkeys(grp["source"])), op,
                        _releases(grp["tf_version"]))
@@ -80,8 +80,8 @@ def _case_triggers(case: str, df: pd.DataFrame, variants: Variants) -> list[Trig
             got = status.get((row.tf_version, label, row.target, row.source))
             if got is None or got in NOT_OUTCOMES:
                 continue
-            (keeps if got == row.status else flips if got == "grad" else other).append(
-                change if got in ("grad", row.status) else f"{change} ({got})")
+            (keeps if got == row.status else flips if got == GRAD else other).append(
+                change if got in (GRAD, row.status) else f"{change} ({got})")
         if flips or other:
             key = (row.target, row.status, row.tf_version, tuple(flips), tuple(keeps), tuple(other))
             found.setdefault(key, []).append(row.source)

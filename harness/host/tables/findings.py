@@ -7,7 +7,7 @@ import pandas as pd
 
 from harness.host.tables import matrix
 from harness.host.tables.variants import Variants
-from harness.schema import AVAILABILITY, NOT_OUTCOMES, UNAVAILABLE
+from harness.schema import AVAILABILITY, GRAD, NONE, NOT_OUTCOMES, UNAVAILABLE
 
 
 @dataclass
@@ -80,7 +80,7 @@ def findings(tidy: pd.DataFrame, trans: pd.DataFrame) -> list[Finding]:
     out = []
     for k, grp in trans.groupby(keys, sort=False):
         first = next(grp.itertuples())
-        explains = first.new_status not in ("grad", "none", UNAVAILABLE)
+        explains = first.new_status not in (GRAD, NONE, UNAVAILABLE)
         out.append(Finding(k[0], k[1], k[2], list(grp["source"]), k[3], k[4], k[5], k[6],
                            _detail(tidy, first, first.first_new) if explains else "",
                            _missing(tidy, first)))
