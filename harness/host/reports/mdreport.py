@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host.tables import findings as fnd
-from harness.host.tables import matrix, nightly, values
+from harness.host.tables import matrix, nightly, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -177,7 +177,7 @@ def environments(tables) -> list[str]:
     rows = [[f"{r[0]}, {names[r[0]]}" if r[0] in names else r[0], *r[1:]] for r in rows]
     lines = ["## Environments", ""]
     lines += _table(fnd.ENV_HEADER, rows)
-    lines += ["", "CPU only (no GPU) in every environment. Packages of the releases at each "
+    lines += ["", f"{provenance.devices_line(tables.docs)} Packages of the releases at each "
               "transition:", ""]
     at = {v for f in fnd.findings(tables.tidy, tables.transitions) for v in (f.last_old, f.first_new)}
     for doc in tables.docs:
@@ -224,6 +224,14 @@ def _case_source(docs: list[dict], case: str, root: Path) -> tuple[str, str] | N
     return None
 
 
+def origin(tables) -> list[str]:
+    """The header's lines on where the results come from: runs, cache, newer partial runs."""
+    lines = [provenance.runs_line(tables.docs), provenance.carried_line(tables.docs),
+             *provenance.partial_lines(getattr(tables, "partials", []))]
+    lines = [line + "." for line in lines if line]
+    return ["", *("  \n".join(lines).split("\n"))] if lines else []
+
+
 def legend() -> list[str]:
     return ["<details><summary>Statuses</summary>", "",
             *[f"- `{k}`: {v}" for k, v in STATUSES.items()], "", "</details>", ""]
@@ -233,7 +241,8 @@ def render(tables, root: Path, only_changing: bool = False, extra: list[str] = (
     """The whole report as one Markdown string."""
     defaults = fnd.default_variants(tables.tidy)
     head = name_nightlies(headline(tables, defaults), tables)
-    parts = head[:1] + nightly_opening(tables) + head[1:] + compact_matrix(tables, defaults)
+    parts = head[:1] + nightly_opening(tables) + head[1:3] + origin(tables) + head[3:]
+    parts += compact_matrix(tables, defaults)
     parts += list(extra)
     if not only_changing:
         parts += all_columns(tables, defaults)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host.tables import diagnosis, load, matrix, values
+from harness.host.tables import diagnosis, load, matrix, provenance, values
 from harness.host.envs import interpreters, toxini
 from harness.host.reports import mdreport
 from harness.host.errors import UserError
@@ -29,6 +29,7 @@ class Tables:
     value_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=values.CHANGE_COLUMNS))
     value_tol: float = values.DEFAULT_TOL
+    partials: list[provenance.PartialRun] = field(default_factory=list)
 
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
@@ -53,7 +54,8 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     if cases:
         fingerprints = fingerprints[fingerprints["case"].isin(cases)].reset_index(drop=True)
     return Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing, docs,
-                  fingerprints, values.changes(fingerprints, value_tol), value_tol)
+                  fingerprints, values.changes(fingerprints, value_tol), value_tol,
+                  provenance.partial_runs(raw_dir))
 
 
 def merge_per_version(docs: list[dict]) -> list[dict]:
@@ -109,6 +111,9 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     lines = [f"{len(tables.matrix)} releases x {len(tables.matrix.columns)} columns"]
+    lines += [line for line in (provenance.runs_line(tables.docs),
+                                provenance.carried_line(tables.docs)) if line]
+    lines += provenance.partial_lines(tables.partials)
     availability = tables.transitions[matrix.is_availability(tables.transitions)]
     found = matrix.transition_lines(tables.transitions.drop(availability.index))
     lines.append(f"{len(found)} transition{'s' if len(found) != 1 else ''}:" if found

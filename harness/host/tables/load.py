@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.host.envs import toxini
+from harness.inside.tfapi import clean_git_version
 from harness.schema import ERROR, GRAD, RAW_KIND, SCHEMA_VERSION, SKIPPED
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
@@ -57,6 +58,8 @@ def load_raw(path: Path) -> dict:
     for key in ("env_name", "env", "cells"):
         if key not in doc:
             raise RawFileError(f"{path}: result file lacks {key!r}")
+    if "tf_git_version" in doc["env"]:  # TF 1.13 recorded "b'v1.13.2-5-g04256c8'"
+        doc["env"]["tf_git_version"] = clean_git_version(doc["env"]["tf_git_version"])
     return doc
 
 
@@ -67,7 +70,8 @@ def run_stamp(doc: dict) -> str:
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """*.json in a directory and in its sub-directories one level down (downloaded artifacts)."""
+    """*.json in a directory and in its sub-directories one level down (downloaded artifacts);
+    never <env>.json.partial (a run that has not replaced its raw file: provenance.partial_runs)."""
     if not raw_dir.is_dir():
         return []
     return sorted([*raw_dir.glob("*.json"), *raw_dir.glob("*/*.json")])
