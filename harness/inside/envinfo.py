@@ -8,7 +8,8 @@ import re
 import subprocess
 import sys
 
-_DIST = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)\.(dist-info|egg-info)$")
+# name-version[-pyX.Y].dist-info/.egg-info; installers write '-' in names as '_'
+_DIST = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+?)(-py\d[^-]*)?\.(dist-info|egg-info)$")
 
 
 def packages():
