@@ -70,7 +70,7 @@ def planned(tmp_path, text="def build(tf):\n    return {}\n", variant=(("batch",
 
 def key(tmp_path, inputs=None, **kw):
     cell = planned(tmp_path, **kw)
-    return cache.cell_key(cell, cache.file_hash(cell["path"]), inputs or run_inputs())
+    return cache.cell_key(cell, cache.case_hash(cell["path"]), inputs or run_inputs())
 
 
 def test_cell_key_changes_with_each_input_and_only_then(tmp_path):
@@ -83,6 +83,12 @@ def test_cell_key_changes_with_each_input_and_only_then(tmp_path):
     other = dict(run_inputs(), inside="0" * 16)
     assert key(tmp_path, inputs=other) != base
     assert key(tmp_path, inputs=dict(run_inputs(), env="1" * 16)) != base
+    (tmp_path / "_helper.py").write_text("X = 1\n")  # a module beside it the case may import
+    assert key(tmp_path) != base
+    (tmp_path / "other_case.py").write_text("X = 1\n")  # another case: not an input
+    helper = key(tmp_path)
+    (tmp_path / "other_case.py").write_text("X = 2\n")
+    assert key(tmp_path) == helper
 
 
 @pytest.mark.parametrize("cell, ok", [
@@ -141,7 +147,7 @@ def two_cells(tmp_path):
 def test_store_carries_over_matching_cells_in_plan_order_with_the_env_facts(tmp_path):
     cells = two_cells(tmp_path)
     now = run_inputs()
-    keys = [cache.cell_key(c, cache.file_hash(c["path"]), now) for c in cells]
+    keys = [cache.cell_key(c, cache.case_hash(c["path"]), now) for c in cells]
     old = doc_with(now, [{"case": "case_a", "variant_label": "y", "cache_key": keys[1],
                           "status": "ok", "pairs": [], "ran": "2026-11-27T10:00:05Z"}])
     store = store_with(tmp_path, main=old)
@@ -160,7 +166,7 @@ def test_store_carries_over_matching_cells_in_plan_order_with_the_env_facts(tmp_
 def test_store_resumes_from_a_partial_run_and_prefers_it(tmp_path):
     cells = two_cells(tmp_path)
     now = run_inputs()
-    keys = [cache.cell_key(c, cache.file_hash(c["path"]), now) for c in cells]
+    keys = [cache.cell_key(c, cache.case_hash(c["path"]), now) for c in cells]
     old = doc_with(now, [{"case": "case_a", "variant_label": "x", "cache_key": keys[0],
                           "status": "ok", "detail": "old"}])
     newer = doc_with(now, [{"case": "case_a", "variant_label": c["variant_label"], "cache_key": k,
@@ -174,7 +180,7 @@ def test_store_resumes_from_a_partial_run_and_prefers_it(tmp_path):
 def test_rerun_corrupt_and_foreign_files_reuse_nothing_and_say_why(tmp_path):
     cells = two_cells(tmp_path)
     now = run_inputs()
-    keys = [cache.cell_key(c, cache.file_hash(c["path"]), now) for c in cells]
+    keys = [cache.cell_key(c, cache.case_hash(c["path"]), now) for c in cells]
     good = doc_with(now, [{"case": "case_a", "variant_label": "x", "cache_key": keys[0],
                            "status": "ok"}])
     store = store_with(tmp_path, main=good, rerun=True)

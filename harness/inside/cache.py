@@ -3,7 +3,8 @@
 Inside rules: Python 3.6+, standard library only, no imports from harness.host; TensorFlow is never
 imported here. A cell's key is a hash of everything its result depends on:
 
-- the case file's content, the case's name, mode and the cell's variant;
+- the case file's content (and that of the helper modules `_*.py` beside it, which discovery skips
+  but a case may import), the case's name, mode and the cell's variant;
 - the environment: its installed distributions (names and versions, read from their metadata, no
   import), the interpreter's version and the TF_*/KERAS_* environment variables;
 - the harness's inside code (harness/inside/*.py, harness/schema.py, harness/__init__.py and
@@ -82,8 +83,18 @@ def inputs(options, packages=None, environ=None, harness_dir=HARNESS_DIR):
 
 
 def file_hash(path):
-    with open(path, "rb") as fh:
-        return hashlib.sha256(fh.read()).hexdigest()[:16]
+    """Hash of a file's content; of its error when it cannot be read (then nothing matches it)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()[:16]
+    except OSError as exc:
+        return "unreadable: {}".format(exc)
+
+
+def case_hash(path):
+    """Hash of a case file and of the helper modules (_*.py) of its directory."""
+    helpers = sorted(glob.glob(os.path.join(os.path.dirname(path), "_*.py")))
+    return _digest([file_hash(path)] + [[os.path.basename(h), file_hash(h)] for h in helpers])
 
 
 def cell_key(cell, case_sha, run_inputs):
@@ -178,7 +189,7 @@ class Store(object):
         todo = []
         for cell in cells:
             if cell["path"] not in shas:
-                shas[cell["path"]] = file_hash(cell["path"])
+                shas[cell["path"]] = case_hash(cell["path"])
             key = cell_key(cell, shas[cell["path"]], self.inputs)
             self.keys[cell["index"]] = key
             self.order[(cell["case"], cell["variant_label"])] = cell["index"]
