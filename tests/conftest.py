@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+# HARNESS_TOX_WORKDIR: reuse the tox environments of another checkout (e.g. a git worktree's main)
+TOX_WORKDIR = Path(os.environ.get("HARNESS_TOX_WORKDIR") or ROOT / ".tox")
 
 
 @pytest.fixture
@@ -19,6 +22,8 @@ def raw_dir(tmp_path):
 
 def tox(*args, check=True):
     """Run tox of this checkout for real; fails the test with tox's output when it fails."""
+    if os.environ.get("HARNESS_TOX_WORKDIR"):
+        args = (*args[:1], "--workdir", str(TOX_WORKDIR), *args[1:])
     proc = subprocess.run([sys.executable, "-m", "tox", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=3000)
     if check:

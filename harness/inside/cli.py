@@ -11,7 +11,7 @@ import time
 
 import harness
 from harness.inside import cases as caselib
-from harness.inside import envinfo, numeric, rawfile, supervisor, tfapi
+from harness.inside import cache, envinfo, numeric, rawfile, supervisor, tfapi
 from harness.schema import CRASH, ERROR, OK, SKIPPED, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0
@@ -41,6 +41,8 @@ def parse_args(argv):
                    help="finite-difference step, relative to the source's RMS (default: %(default)g)")
     p.add_argument("--numeric-tol", type=float, default=numeric.DEFAULT_TOL, metavar="TOL",
                    help="relative error above which a gradient is a mismatch (default: %(default)g)")
+    p.add_argument("--rerun", action="store_true",
+                   help="run every cell again, ignoring the results of earlier runs (the cache)")
     p.add_argument("--env-name", default=None,
                    help="name of the result file (default: tox's environment name, else tf-VERSION)")
     return p.parse_args(argv)
@@ -92,36 +94,46 @@ def main(argv=None):
     log_path = os.path.join(args.out, env_name + ".log")
     # exist_ok: under tox -p several environments create the same directory at once
     os.makedirs(args.out, exist_ok=True)
-    if os.path.exists(log_path):
-        os.unlink(log_path)
+    store = cache.Store(out_path, cache.inputs(_options(args)), rerun=args.rerun)
+    for note in store.notes:
+        _say("{}: {}".format(env_name, note))
+    writer = rawfile.Writer(out_path)
     doc = rawfile.new(env_name, env, {
-        "harness_version": harness.__version__, "argv": ["run"] + list(argv or sys.argv[1:]),
+        "harness_version": harness.__version__, "harness_commit": envinfo.git_commit(),
+        "host": envinfo.host(), "argv": ["run"] + list(argv or sys.argv[1:]),
         "cases_dir": os.path.abspath(args.cases), "timeout": args.timeout,
         "all_variants": args.all_variants, "options": _options(args), "started": _now(),
-        "cases": caselib.describe(runnable)})
+        "cases": caselib.describe(runnable), "cache": store.summary()})
     doc["problems"] = problems
     for spec in broken:
         doc["cells"].append({"case": spec.name, "case_file": spec.path, "variant": [],
                              "variant_label": "", "status": ERROR, "detail": spec.problem,
                              "pairs": [], "duration": 0.0})
-    rawfile.write(out_path, doc)
+    todo = store.carry(doc, plan(runnable, args.all_variants), env)
+    if store.carried:
+        _say("{}: {} cell{} carried over from earlier runs (inputs unchanged), {} to run".format(
+            env_name, store.carried, "" if store.carried == 1 else "s", len(todo)))
+    if todo and os.path.exists(log_path):
+        os.unlink(log_path)  # the log is the output of the last run that started a worker
+    writer.write(doc)
 
     t0 = time.time()
     by_mode = {}
-    for cell in plan(runnable, args.all_variants):
+    for cell in todo:
         by_mode.setdefault(cell["mode"], []).append(cell)
 
     def on_hello(msg):
         env.update({"tf_version": msg.get("tf_version", ""),
-                    "tf_git_version": msg.get("tf_git_version", "")})
-        rawfile.write(out_path, doc)
+                    "tf_git_version": msg.get("tf_git_version", ""),
+                    "devices": msg.get("devices", [])})
+        writer.write(doc)
 
     def on_result(cell, result):
         record = {"case": cell["case"], "case_file": os.path.relpath(cell["path"]),
                   "variant": cell["variant"], "variant_label": cell["variant_label"]}
         record.update(result)
-        doc["cells"].append(record)
-        rawfile.write(out_path, doc)
+        store.add(doc, cell, record)
+        writer.write(doc)
         status = result["status"]
         if status == OK:
             counts = {}
@@ -147,10 +159,10 @@ def main(argv=None):
                                         on_result, options=_options(args))
     doc["complete"] = True
     doc["run"].update({"finished": _now(), "duration": round(time.time() - t0, 3),
-                       "workers": workers})
-    rawfile.write(out_path, doc)
-    _say("wrote {} ({} cells, {} worker{})".format(out_path, len(doc["cells"]), workers,
-                                                   "" if workers == 1 else "s"))
+                       "workers": workers, "cache": store.summary()})
+    writer.write(doc)
+    _say("wrote {} ({} cells, {} carried over, {} worker{})".format(
+        out_path, len(doc["cells"]), store.carried, workers, "" if workers == 1 else "s"))
     failed = [c for c in doc["cells"] if c["status"] in FAILED_CELL]
     if not runnable:
         return 2

@@ -5,9 +5,11 @@ Inside rules: Python 3.6+, standard library only, no imports from harness.host.
 import os
 import platform
 import re
+import subprocess
 import sys
 
-_DIST = re.compile(r"^(?P<name>.+?)-(?P<version>[^-]+?)\.(dist-info|egg-info)$")
+# name-version[-pyX.Y].dist-info/.egg-info; installers write '-' in names as '_'
+_DIST = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+?)(-py\d[^-]*)?\.(dist-info|egg-info)$")
 
 
 def packages():
@@ -38,6 +40,31 @@ def cpu():
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def _git(root, *args):
+    proc = subprocess.run(["git", "-C", root] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, timeout=20, check=True)
+    return proc.stdout.decode("utf-8", "replace").strip()
+
+
+def git_commit(root=None):
+    """The checkout's commit (12 hex digits), '+dirty' when its tree differs from it (untracked
+    files not ignored included); 'unknown' without git or .git."""
+    root = root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if not os.path.exists(os.path.join(root, ".git")):
+        return "unknown"
+    try:
+        commit = _git(root, "rev-parse", "--short=12", "HEAD")
+        dirty = _git(root, "status", "--porcelain")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "") if commit else "unknown"
+
+
+def host():
+    """The machine's network name."""
+    return platform.node() or "unknown"
 
 
 def collect():

@@ -1,6 +1,10 @@
 """Writes one environment's raw JSON file, atomically, as results arrive.
 
 Inside rules: Python 3.6+, standard library only, no imports from harness.host.
+
+A run never makes an environment's results worse: it writes <env>.json.partial until it holds a
+result for every cell the existing <env>.json has (or it completes), and only then replaces
+<env>.json (and removes the .partial). An interrupted rerun leaves the earlier file in place.
 """
 import json
 import os
@@ -37,3 +41,40 @@ def write(path, doc):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+PARTIAL = ".partial"
+
+
+def _cells_of(path):
+    """(case, variant label) of every cell of an existing raw file; empty when there is none or it
+    cannot be read (nothing worth keeping)."""
+    try:
+        with open(path, "rb") as fh:
+            doc = json.loads(fh.read().decode("utf-8"))
+        return set((c["case"], c.get("variant_label", "")) for c in doc["cells"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+class Writer(object):
+    """Writes one run's document: to path + '.partial' while it has fewer results than the file at
+    `path`, then (for good) to `path` itself."""
+
+    def __init__(self, path):
+        self.path = path
+        self.partial = path + PARTIAL
+        self.keep = _cells_of(path)
+        self.replaced = False
+
+    def write(self, doc):
+        if not self.replaced:
+            have = set((c["case"], c.get("variant_label", "")) for c in doc["cells"])
+            self.replaced = bool(doc.get("complete")) or self.keep <= have
+        if not self.replaced:
+            write(self.partial, doc)
+            return self.partial
+        write(self.path, doc)
+        if os.path.exists(self.partial):
+            os.unlink(self.partial)
+        return self.path

@@ -29,7 +29,35 @@ def versions(tf):
     # Nightly builds say '2.23.0-dev20261026'; their wheel (and every table) says PEP 440's
     # '2.23.0.dev20261026', which sorts after 2.22.x and before 2.23.0rc0.
     version = re.sub(r"^(\d+\.\d+\.\d+)-dev(\d+)$", r"\1.dev\2", str(version))
-    return {"tf_version": version, "tf_git_version": git}
+    return {"tf_version": version, "tf_git_version": clean_git_version(git)}
+
+
+def clean_git_version(git):
+    """A git version as text: TF 1.13's is bytes, or their repr "b'v1.13.2-5-g04256c8'"."""
+    if isinstance(git, bytes):
+        git = git.decode("utf-8", "replace")
+    git = str(git or "")
+    found = re.match(r"""^b(['"])(.*)\1$""", git)
+    return found.group(2) if found else git
+
+
+def devices(tf):
+    """The devices this TensorFlow sees, e.g. ['CPU:0']: physical devices on 2.x (and 1.14+); on
+    older 1.x a build without CUDA has the CPU only, a CUDA build is asked (device_lib)."""
+    config = getattr(tf, "config", None)
+    lister = getattr(config, "list_physical_devices", None) or getattr(
+        getattr(config, "experimental", None), "list_physical_devices", None)
+    try:
+        if lister is not None:
+            found = [d.name for d in lister()]
+        elif not tf.test.is_built_with_cuda():
+            found = ["CPU:0"]
+        else:
+            from tensorflow.python.client import device_lib
+            found = [d.name for d in device_lib.list_local_devices()]
+    except Exception as exc:  # a device query must never cost the run
+        return ["unknown ({})".format(type(exc).__name__)]
+    return [re.sub(r"^/(physical_)?device:", "", name) for name in found]
 
 
 _TF_MODULES = re.compile(r"^(tensorflow|tensorflow_core|tf_keras|keras|tensorboard)(\.|$)")

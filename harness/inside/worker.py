@@ -231,7 +231,8 @@ class Worker(object):
         except BaseException as exc:
             self.send({"type": "fatal", "detail": "importing TensorFlow failed: " + _error_text(exc)})
             return 3
-        self.send(dict({"type": "hello"}, **tfapi.versions(self.tf)))
+        self.send(dict({"type": "hello", "devices": tfapi.devices(self.tf)},
+                       **tfapi.versions(self.tf)))
         for cell in job["cells"]:
             self.send({"type": "start", "index": cell["index"]})
             t0 = time.time()

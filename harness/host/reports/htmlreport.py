@@ -15,7 +15,8 @@ import jinja2
 
 from harness.host.envs import toxini
 from harness.host.reports import colors, glance
-from harness.host.tables import analysis, findings as fnd
+from harness.host.tables import analysis, provenance
+from harness.host.tables import findings as fnd
 from harness.schema import STATUSES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -92,6 +93,9 @@ def render(tables, root: Path = toxini.ROOT) -> str:
         "steady": steady, "n_steady": len(steady_cols),
         "steady_columns": rows([c for c in wide.columns if c in steady_cols]),
         "env_header": analysis.ENV_HEADER,
+        "devices": provenance.devices_line(tables.docs),
+        "origin": [line for line in (provenance.runs_line(tables.docs), provenance.carried_line(tables.docs),
+                                     *provenance.partial_lines(tables.partials)) if line],
         "environments": [[f"{r[0]}, {an.nightly_names[r[0]]}" if r[0] in an.nightly_names
                           else r[0], *r[1:]] for r in an.environments],
         "shown": lambda pkgs: ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host.tables import findings as fnd
-from harness.host.tables import analysis, matrix, values
+from harness.host.tables import analysis, matrix, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -158,7 +158,7 @@ def environments(tables, an) -> list[str]:
     rows = [[f"{r[0]}, {names[r[0]]}" if r[0] in names else r[0], *r[1:]] for r in rows]
     lines = ["## Environments", ""]
     lines += _table(analysis.ENV_HEADER, rows)
-    lines += ["", "CPU only (no GPU) in every environment. Packages of the releases at each "
+    lines += ["", f"{provenance.devices_line(tables.docs)} Packages of the releases at each "
               "transition:", ""]
     for version, pkgs in an.packages:
         key = ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs)
@@ -220,6 +220,14 @@ def triggers(an) -> list[str]:
     return lines + [""]
 
 
+def origin(tables) -> list[str]:
+    """The header's lines on where the results come from: runs, cache, newer partial runs."""
+    lines = [provenance.runs_line(tables.docs), provenance.carried_line(tables.docs),
+             *provenance.partial_lines(getattr(tables, "partials", []))]
+    lines = [line + "." for line in lines if line]
+    return ["", *("  \n".join(lines).split("\n"))] if lines else []
+
+
 def legend() -> list[str]:
     return ["<details><summary>Statuses</summary>", "",
             *[f"- `{k}`: {v}" for k, v in STATUSES.items()], "", "</details>", ""]
@@ -229,7 +237,8 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     """The whole report as one Markdown string."""
     an = tables.analysis
     head = name_nightlies(headline(tables, an), an)
-    parts = head[:1] + nightly_opening(an) + head[1:] + compact_matrix(tables, an)
+    parts = head[:1] + nightly_opening(an) + head[1:3] + origin(tables) + head[3:]
+    parts += compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:
         parts += all_columns(tables, an)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host.tables import load, matrix, values
+from harness.host.tables import load, matrix, provenance, values
 from harness.host.tables.analysis import Analysis, analyse
 from harness.host.envs import interpreters, toxini
 from harness.host.reports import mdreport
@@ -31,6 +31,7 @@ class Tables:
         columns=values.CHANGE_COLUMNS))
     value_tol: float = values.DEFAULT_TOL
     analysis: Analysis | None = None  # what the reports say, computed once by build
+    partials: list[provenance.PartialRun] = field(default_factory=list)
 
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
@@ -55,7 +56,8 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     if cases:
         fingerprints = fingerprints[fingerprints["case"].isin(cases)].reset_index(drop=True)
     tables = Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing,
-                    docs, fingerprints, values.changes(fingerprints, value_tol), value_tol)
+                    docs, fingerprints, values.changes(fingerprints, value_tol), value_tol,
+                    partials=provenance.partial_runs(raw_dir))
     tables.analysis = analyse(tables, load.variants(docs))
     return tables
 
@@ -93,6 +95,9 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     lines = [f"{len(tables.matrix)} releases x {len(tables.matrix.columns)} columns"]
+    lines += [line for line in (provenance.runs_line(tables.docs),
+                                provenance.carried_line(tables.docs)) if line]
+    lines += provenance.partial_lines(tables.partials)
     found = [f.line() for f in tables.analysis.changes]
     lines.append(f"{len(found)} transition{'s' if len(found) != 1 else ''}:" if found
                  else "no transitions: every column has one status across releases")

@@ -15,6 +15,7 @@ import pandas as pd
 from harness.host.envs import toxini
 from harness.host.tables.matrix import version_key
 from harness.host.tables.variants import CaseVariants, Pairs, Variants, pairs_of
+from harness.inside.tfapi import clean_git_version
 from harness.schema import ERROR, GRAD, RAW_KIND, SCHEMA_VERSION, SKIPPED
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
@@ -59,6 +60,8 @@ def load_raw(path: Path) -> dict:
     for key in ("env_name", "env", "cells"):
         if key not in doc:
             raise RawFileError(f"{path}: result file lacks {key!r}")
+    if "tf_git_version" in doc["env"]:  # TF 1.13 recorded "b'v1.13.2-5-g04256c8'"
+        doc["env"]["tf_git_version"] = clean_git_version(doc["env"]["tf_git_version"])
     return doc
 
 
@@ -96,7 +99,8 @@ def merge_per_version(docs: list[dict]) -> list[dict]:
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """*.json in a directory and in its sub-directories one level down (downloaded artifacts)."""
+    """*.json in a directory and in its sub-directories one level down (downloaded artifacts);
+    never <env>.json.partial (a run that has not replaced its raw file: provenance.partial_runs)."""
     if not raw_dir.is_dir():
         return []
     return sorted([*raw_dir.glob("*.json"), *raw_dir.glob("*/*.json")])
