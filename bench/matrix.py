@@ -3,8 +3,21 @@
 Not a test: it takes about 35 minutes (the cold part alone, `--only cold`, about 11) and prints
 numbers. Run from the repository root:
 
-    python bench/matrix.py [--json] [--only warm|cold] [--parallel 2,3] [--cold tf18,tf115,tf215,tf221]
-                            [--repeat 3]
+    python bench/matrix.py [--json] [--only warm|cold|floor] [--parallel 2,3] [--envs tf115,tf221]
+                            [--tox-workdir /work/main/.tox] [--cold tf18,tf115,tf215,tf221] [--repeat 3]
+                            [--floor-parallel 2] [--floor-no-session]
+
+- work floor (`--only floor`, issue 17 item 3): bench/work_floor.py, one process per environment
+  with the environment's python (--floor-parallel at a time, as `tox -p` here), imports TensorFlow
+  once, builds each default cell of the seed through the case's build() and calls tf.gradients once
+  per target; by default it also evaluates targets and gradients once per cell, since the runner's
+  symbolic mode still evaluates values (`--floor-no-session`: tf.gradients only). Side by side in the
+  same run: the seed matrix symbolic-only and in full over that floor; the every-case matrix with
+  nothing changed over a tox pass whose command is a no-op; after one new case (a copy of
+  cases/minimal_rnn_trigger.py) the matrix over the floor of that case alone; and the TensorFlow
+  imports per 2.x environment of the every-case matrix (the raw files' `run.workers`). Every run goes
+  to a scratch directory; `--rerun` is passed wherever a full recomputation is meant and the runner
+  has the option (a result cache).
 
 - floor: per environment a bare `python -c "import tensorflow"`, twice in a row; the second (page
   cache hot) is the issue's floor, summed over environments and divided by the cores, never below the
