@@ -5,7 +5,7 @@ numbers. Run from the repository root:
 
     python bench/matrix.py [--json] [--only warm|cold|floor] [--parallel 2,3] [--envs tf115,tf221]
                             [--tox-workdir /work/main/.tox] [--cold tf18,tf115,tf215,tf221] [--repeat 3]
-                            [--floor-parallel 2] [--floor-no-session]
+                            [--floor-parallel 2] [--floor-repeat 1] [--floor-no-session]
 
 - work floor (`--only floor`, issue 17 item 3): bench/work_floor.py, one process per environment
   with the environment's python (--floor-parallel at a time, as `tox -p` here), imports TensorFlow
@@ -333,10 +333,11 @@ def copy_cases(dest: Path) -> None:
 
 
 def measure_floor(envs: list[toxini.TfEnv], workdir: Path, parallel: int = 2,
-                  session: bool = True, rerun: bool | None = None) -> dict:
+                  session: bool = True, rerun: bool | None = None, repeat: int = 1) -> dict:
     """Work floor and the harness side by side, same environments, same parallelism.
 
-    1. floor script on the seed's default cells, then the seed matrix symbolic-only and in full;
+    1. floor script on the seed's default cells, then the seed matrix symbolic-only and in full
+       (`repeat` rounds of the three, alternated; the median of each);
     2. the every-case matrix into a scratch results dir (with --rerun), its TensorFlow imports per
        environment; the same again with nothing changed, against a tox pass whose command is a no-op;
     3. one more case (a copy of cases/minimal_rnn_trigger.py) dropped into the scratch cases dir: the
@@ -350,13 +351,17 @@ def measure_floor(envs: list[toxini.TfEnv], workdir: Path, parallel: int = 2,
     detail: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as tmp:
         tmp = Path(tmp)
-        floor = floor_pass(envs, workdir, parallel, [*seed, *floor_opts])
-        sec["work_floor"] = floor["wall_s"]
-        detail["work_floor"] = floor["envs"]
-        sec["seed_symbolic"] = tox_pass(envs, workdir, parallel,
-                                        [*seed, "--no-numeric", "--no-breakpoint", *force],
-                                        tmp / "symbolic")
-        sec["seed_full"] = tox_pass(envs, workdir, parallel, [*seed, *force], tmp / "full")
+        rounds: dict[str, list[float]] = {"work_floor": [], "seed_symbolic": [], "seed_full": []}
+        for i in range(repeat):
+            floor = floor_pass(envs, workdir, parallel, [*seed, *floor_opts])
+            rounds["work_floor"].append(floor["wall_s"])
+            detail.setdefault("work_floor", floor["envs"])
+            rounds["seed_symbolic"].append(tox_pass(
+                envs, workdir, parallel, [*seed, "--no-numeric", "--no-breakpoint", *force],
+                tmp / f"symbolic{i}"))
+            rounds["seed_full"].append(tox_pass(envs, workdir, parallel, [*seed, *force],
+                                                tmp / f"full{i}"))
+        sec.update({key: statistics.median(runs) for key, runs in rounds.items()})
 
         cases, raw = tmp / "cases", tmp / "raw"
         copy_cases(cases)
@@ -377,7 +382,8 @@ def measure_floor(envs: list[toxini.TfEnv], workdir: Path, parallel: int = 2,
         **floor_ratios(sec),
         "every_case_imports_per_env": mean_imports_2x(imports),
         "floor": {"envs": [e.name for e in envs], "parallel": parallel, "session": session,
-                  "runner_has_rerun": rerun, "runs_s": sec, "every_case_imports": imports,
+                  "runner_has_rerun": rerun, "runs_s": sec, "rounds_s": rounds,
+                  "every_case_imports": imports,
                   "per_env": detail},
     }
 
@@ -451,6 +457,8 @@ def main() -> int:
                          "(default: this checkout's .tox; e.g. /work/main/.tox)")
     ap.add_argument("--floor-parallel", type=int, default=2,
                     help="environments at a time for the floor part (default 2, as tox -p here)")
+    ap.add_argument("--floor-repeat", type=int, default=1,
+                    help="rounds of floor, symbolic and full seed runs, alternated (median; default 1)")
     ap.add_argument("--floor-no-session", action="store_true",
                     help="the work floor without its one evaluation per cell (tf.gradients only)")
     args = ap.parse_args()
@@ -475,7 +483,8 @@ def main() -> int:
                                    ["--rerun"] if rerun else []))
     if args.only in (None, "floor"):
         result.update(measure_floor(chosen, args.tox_workdir, args.floor_parallel,
-                                    session=not args.floor_no_session, rerun=rerun))
+                                    session=not args.floor_no_session, rerun=rerun,
+                                    repeat=args.floor_repeat))
     if args.only in (None, "cold"):
         sample = [e for e in envs if e.name in args.cold.split(",")]
         result.update(measure_cold(sample, args.repeat, args.cold_parallel.split(",")))
