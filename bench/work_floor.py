@@ -60,12 +60,14 @@ def variants(axes, all_variants=False):
 
 
 def case_files(cases_dir, names):
-    files = sorted(f for f in os.listdir(cases_dir) if f.endswith(".py") and not f.startswith(("_", ".")))
+    files = sorted(f for f in os.listdir(cases_dir)
+                   if f.endswith(".py") and not f.startswith(("_", ".")))
     if names:
         wanted = [n[:-3] if n.endswith(".py") else n for n in names]
         missing = [n for n in wanted if n + ".py" not in files]
         if missing:
-            raise SystemExit("work_floor: no such case in {}: {}".format(cases_dir, ", ".join(missing)))
+            raise SystemExit("work_floor: no such case in {}: {}".format(
+                cases_dir, ", ".join(missing)))
         files = [n + ".py" for n in wanted]
     return [(f[:-3], os.path.join(cases_dir, f)) for f in files]
 
