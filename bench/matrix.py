@@ -5,14 +5,15 @@ numbers. Run from the repository root:
 
     python bench/matrix.py [--json] [--only warm|cold|floor] [--parallel 2,3] [--envs tf115,tf221]
                             [--tox-workdir /work/main/.tox] [--cold tf18,tf115,tf215,tf221] [--repeat 3]
-                            [--floor-parallel 2] [--floor-repeat 1] [--floor-no-session]
+                            [--floor-parallel 2] [--floor-repeat 1] [--floor-session]
 
 - work floor (`--only floor`, issue 17 item 3): bench/work_floor.py, one process per environment
   with the environment's python (--floor-parallel at a time, as `tox -p` here), imports TensorFlow
   once, builds each default cell of the seed through the case's build() and calls tf.gradients once
-  per target; by default it also evaluates targets and gradients once per cell, since the runner's
-  symbolic mode still evaluates values (`--floor-no-session`: tf.gradients only). Side by side in the
-  same run: the seed matrix symbolic-only and in full over that floor; the every-case matrix with
+  per target, and nothing else (`--floor-session`: plus one evaluation of targets and gradients per
+  cell). Side by side in the same run: over that floor, the seed matrix symbolic-only (statuses
+  from tf.gradients alone: `--no-numeric --no-breakpoint --no-values`, the same work as the floor)
+  and in full (every check, value fingerprints included); the every-case matrix with
   nothing changed over a tox pass whose command is a no-op; after one new case (a copy of
   cases/minimal_rnn_trigger.py) the matrix over the floor of that case alone; and the TensorFlow
   imports per 2.x environment of the every-case matrix (the raw files' `run.workers`). Every run goes
@@ -357,7 +358,8 @@ def measure_floor(envs: list[toxini.TfEnv], workdir: Path, parallel: int = 2,
             rounds["work_floor"].append(floor["wall_s"])
             detail.setdefault("work_floor", floor["envs"])
             rounds["seed_symbolic"].append(tox_pass(
-                envs, workdir, parallel, [*seed, "--no-numeric", "--no-breakpoint", *force],
+                envs, workdir, parallel,
+                [*seed, "--no-numeric", "--no-breakpoint", "--no-values", *force],
                 tmp / f"symbolic{i}"))
             rounds["seed_full"].append(tox_pass(envs, workdir, parallel, [*seed, *force],
                                                 tmp / f"full{i}"))
@@ -459,8 +461,8 @@ def main() -> int:
                     help="environments at a time for the floor part (default 2, as tox -p here)")
     ap.add_argument("--floor-repeat", type=int, default=1,
                     help="rounds of floor, symbolic and full seed runs, alternated (median; default 1)")
-    ap.add_argument("--floor-no-session", action="store_true",
-                    help="the work floor without its one evaluation per cell (tf.gradients only)")
+    ap.add_argument("--floor-session", action="store_true",
+                    help="the work floor plus one evaluation of targets and gradients per cell")
     args = ap.parse_args()
     envs = toxini.read()
     known = {e.name for e in envs}
@@ -483,7 +485,7 @@ def main() -> int:
                                    ["--rerun"] if rerun else []))
     if args.only in (None, "floor"):
         result.update(measure_floor(chosen, args.tox_workdir, args.floor_parallel,
-                                    session=not args.floor_no_session, rerun=rerun,
+                                    session=args.floor_session, rerun=rerun,
                                     repeat=args.floor_repeat))
     if args.only in (None, "cold"):
         sample = [e for e in envs if e.name in args.cold.split(",")]

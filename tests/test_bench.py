@@ -108,7 +108,7 @@ def test_imports_per_env_prefers_an_explicit_import_count_and_knows_the_nightly(
 
 def test_workdir_args_only_for_another_work_dir():
     assert bench.workdir_args(ROOT / ".tox") == []
-    assert bench.workdir_args(Path("/work/main/.tox")) == ["--workdir", "/work/main/.tox"]
+    assert bench.workdir_args(Path("/elsewhere/.tox")) == ["--workdir", "/elsewhere/.tox"]
 
 
 def test_floor_keys_and_text_output(capsys):
