@@ -112,7 +112,7 @@ def test_switches_turn_both_off(tmp_path):
 PROBE = """
 import importlib.util, json
 from harness.inside import evaluators, tfapi
-tf, api = tfapi.load("graph")
+tf, api = tfapi.load()
 spec = importlib.util.spec_from_file_location("case", "cases/seed_conv_bn_gru.py")
 case = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(case)
