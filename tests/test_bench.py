@@ -51,3 +51,11 @@ def test_only_cold_prints_no_warm_figures(capsys):
     bench.print_text(cold)
     out = capsys.readouterr().out
     assert "cold / bare uv" in out and "warm" not in out
+
+
+def test_cell_seconds_counts_each_environments_imports(raw_dir):
+    doc = json.loads((raw_dir / "tf221.json").read_text())
+    doc["run"]["workers"] = 2
+    (raw_dir / "tf221.json").write_text(json.dumps(doc))
+    got = bench.cell_seconds(raw_dir)["imports"]
+    assert got == {"tf18": 1, "tf19": 1, "tf115": 1, "tf221": 2}
