@@ -98,13 +98,16 @@ def cell_seconds(raw: Path) -> dict:
     """Cell time of one run's raw files: per env x cell, and per phase summed over all cells.
 
     Phases are the worker's laps; what a cell took beyond them (building the graph, the case's own
-    tf.gradients calls are the `gradients` lap) is `build`.
+    tf.gradients calls are the `gradients` lap) is `build`. imports: the workers each environment
+    started, one TensorFlow import each (one, unless a cell crashed or timed out).
     """
     cells: dict[str, dict[str, float]] = {}
     phases: dict[str, float] = {}
+    imports: dict[str, int] = {}
     for path in sorted(raw.glob("*.json")):
         doc = json.loads(path.read_text())
         row = cells.setdefault(doc["env_name"], {})
+        imports[doc["env_name"]] = doc.get("run", {}).get("workers", 0)
         for cell in doc["cells"]:
             seconds = float(cell.get("duration") or 0.0)
             row[f"{cell['case']}[{cell['variant_label']}]"] = seconds
@@ -112,7 +115,7 @@ def cell_seconds(raw: Path) -> dict:
             for phase, lap in laps.items():
                 phases[phase] = phases.get(phase, 0.0) + lap
             phases["build"] = phases.get("build", 0.0) + max(0.0, seconds - sum(laps.values()))
-    return {"cells": cells, "phases": phases,
+    return {"cells": cells, "phases": phases, "imports": imports,
             "cell_total_s": sum(s for row in cells.values() for s in row.values())}
 
 
@@ -204,7 +207,8 @@ def measure_warm(envs: list[toxini.TfEnv], cores: int, parallels: list[str],
             per_case[cell] = per_case.get(cell, 0.0) + seconds
     return {
         "import_s": imports, "floor_s": floor, "import_pass_floor_s": pass_floor,
-        "warm": [{k: v for k, v in r.items() if k != "cells"} for r in [*runs, symbolic, every]],
+        "warm": [{k: v for k, v in r.items() if k not in ("cells", "imports")}
+                 for r in [*runs, symbolic, every]],
         "best_parallel_warm": best["parallel"],
         "warm_over_floor": best["matrix_s"] / floor,
         "warm_over_import_pass_floor": best["matrix_s"] / pass_floor,

@@ -162,3 +162,11 @@ def test_work_floor_runs_the_seed_in_a_real_environment(tmp_path):
         assert doc["session"] == bool(extra)
         assert [c["status"] for c in doc["cells"]] == ["ok"] * 6
         assert all(c["gradients_calls"] == 2 for c in doc["cells"])
+
+
+def test_cell_seconds_counts_each_environments_imports(raw_dir):
+    doc = json.loads((raw_dir / "tf221.json").read_text())
+    doc["run"]["workers"] = 2
+    (raw_dir / "tf221.json").write_text(json.dumps(doc))
+    got = bench.cell_seconds(raw_dir)["imports"]
+    assert got == {"tf18": 1, "tf19": 1, "tf115": 1, "tf221": 2}

@@ -91,7 +91,7 @@ def test_eager_case_runs_on_2_x_and_is_skipped_on_1_x(seed_raw):
     skipped = cells(seed_raw / "tf18.json")[("keras_conv_bn_gru", "")]
     assert skipped["status"] == "skipped" and "1.x" in skipped["detail"]
     doc = json.loads((seed_raw / "tf216.json").read_text())
-    assert doc["run"]["workers"] == 2  # graph cells and eager cells: one worker each
+    assert doc["run"]["workers"] == 1  # graph cells and eager cells: one worker, one import
     got = pairs(cells(seed_raw / "tf216.json")[("keras_conv_bn_gru", "")])
     assert len(got) == 14 and {p["status"] for p in got.values()} == {"grad"}
     assert all(p["numeric"]["checked"] for p in got.values())
@@ -112,7 +112,7 @@ def test_switches_turn_both_off(tmp_path):
 PROBE = """
 import importlib.util, json
 from harness.inside import evaluators, tfapi
-tf, api = tfapi.load("graph")
+tf, api = tfapi.load()
 spec = importlib.util.spec_from_file_location("case", "cases/seed_conv_bn_gru.py")
 case = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(case)

@@ -11,8 +11,8 @@ import time
 
 import harness
 from harness.inside import cases as caselib
-from harness.inside import cache, envinfo, numeric, rawfile, supervisor, tfapi
-from harness.schema import CRASH, ERROR, OK, SKIPPED, TIMEOUT
+from harness.inside import cache, envinfo, numeric, rawfile, supervisor
+from harness.schema import CRASH, ERROR, OK, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0
 FAILED_CELL = (ERROR, CRASH, TIMEOUT)
@@ -146,17 +146,11 @@ def main(argv=None):
             _say("{} {} [{}]: {}".format(env_name, cell["case"], cell["variant_label"],
                                          result["detail"]))
 
-    workers = 0
-    # graph first: its worker's hello tells the release, and 1.x needs no eager worker at all
-    for mode in sorted(by_mode, key=lambda m: m != "graph"):
-        why = tfapi.eager_unsupported_version(env["tf_version"]) if (
-            mode == "eager" and env.get("tf_version")) else ""
-        if why:
-            for cell in by_mode[mode]:
-                on_result(cell, {"status": SKIPPED, "detail": why, "pairs": [], "duration": 0.0})
-            continue
-        workers += supervisor.run_cells(by_mode[mode], mode, args.timeout, log_path, on_hello,
-                                        on_result, options=_options(args))
+    # One worker for graph and eager cells alike (graph cells first, as the raw file lists them);
+    # on 1.x the worker records eager cells skipped.
+    ordered = [c for m in sorted(by_mode, key=lambda m: m != "graph") for c in by_mode[m]]
+    workers = supervisor.run_cells(ordered, args.timeout, log_path, on_hello, on_result,
+                                   options=_options(args)) if ordered else 0
     doc["complete"] = True
     doc["run"].update({"finished": _now(), "duration": round(time.time() - t0, 3),
                        "workers": workers, "cache": store.summary()})

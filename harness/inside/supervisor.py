@@ -65,8 +65,9 @@ class _Channel(object):
         return json.loads(line.decode("utf-8"))
 
 
-def run_cells(cells, mode, timeout, log_path, on_hello, on_result, python=None, options=None):
-    """Run cells (dicts with 'index') in as few workers as crashes allow; returns workers started.
+def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, options=None):
+    """Run cells (dicts with 'index' and 'mode', graph and eager alike) in as few workers as crashes
+    allow; returns workers started, each one TensorFlow import.
 
     options go to the worker as they are (numeric check and break-point search switches).
     """
@@ -84,8 +85,7 @@ def run_cells(cells, mode, timeout, log_path, on_hello, on_result, python=None, 
         os.close(write_fd)
         channel = _Channel(read_fd)
         try:
-            proc.stdin.write(json.dumps({"mode": mode, "cells": pending,
-                                         "options": options or {}}).encode("utf-8"))
+            proc.stdin.write(json.dumps({"cells": pending, "options": options or {}}).encode("utf-8"))
             proc.stdin.close()
         except OSError:
             pass

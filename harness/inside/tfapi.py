@@ -7,16 +7,16 @@ import re
 from harness.schema import GRAD, NONE
 
 
-def load(mode="graph"):
-    """(tensorflow module, API handed to cases): the TF1-style graph API, or TF2 eager for 'eager'."""
+def load():
+    """(tensorflow module, the TF1-style graph API handed to graph cases); eager cases get the first.
+
+    Eager execution stays on (TF 2.x): graph cells are built inside their own tf.Graph().as_default(),
+    which is graph mode for that thread whatever the process default, so graph and eager cells share
+    one import. tf.compat.v1 keeps the 1.x names; on 1.x both are the tensorflow module.
+    """
     import tensorflow as tf
-    if mode == "eager":
-        return tf, tf
     if int(tf.__version__.split(".")[0]) >= 2:
-        api = tf.compat.v1
-        # TF 2.x builds graphs only with eager execution off; tf.compat.v1 keeps the 1.x names.
-        api.disable_eager_execution()
-        return tf, api
+        return tf, tf.compat.v1
     return tf, tf
 
 
@@ -173,21 +173,55 @@ def set_seed(tf, seed):
     setter(seed)
 
 
-def control_flow_state():
-    """The process-wide control flow v2 switch (TF 2.x, 1.15), or None where there is none."""
-    try:
-        from tensorflow.python.ops import control_flow_util
-    except ImportError:
-        return None
-    return getattr(control_flow_util, "ENABLE_CONTROL_FLOW_V2", None)
+# Process-wide switches a case may flip (tf.compat.v1.enable/disable_control_flow_v2, and what
+# disable_v2_behavior or disable_eager_execution set): (module, attribute) pairs, where they exist.
+_SWITCHES = [
+    ("tensorflow.python.ops.control_flow_util", "ENABLE_CONTROL_FLOW_V2"),
+    ("tensorflow.python.eager.context", "default_execution_mode"),
+    ("tensorflow.python.ops.variable_scope", "_DEFAULT_USE_RESOURCE"),
+    ("tensorflow.python.ops.resource_variables_toggle", "_DEFAULT_USE_RESOURCE"),
+    ("tensorflow.python.framework.tensor_shape", "_TENSORSHAPE_V2_OVERRIDE"),
+    ("tensorflow.python.tf2", "_force_enable"),
+]
 
 
-def restore_control_flow(state):
-    """Undo a case's enable/disable_control_flow_v2(): the switch outlives the cell's graph."""
-    if state is None:
-        return
-    from tensorflow.python.ops import control_flow_util
-    control_flow_util.ENABLE_CONTROL_FLOW_V2 = state
+def switches():
+    """The process-wide switches as they are now: restore_switches() puts them back after a cell.
+
+    A switch outlives the cell's graph: a case's enable/disable_control_flow_v2() for its variant
+    must not reach the next cell, nor a graph case's global v1 switch an eager cell.
+    """
+    import importlib
+    state = []
+    for name, attr in _SWITCHES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, attr):
+            state.append((module, attr, getattr(module, attr)))
+    for name in ("tensorflow.python.framework.tensor", "tensorflow.python.framework.ops"):
+        try:  # tensor equality: Tensor._USE_EQUALITY (in framework.tensor from 2.14)
+            tensor = importlib.import_module(name).Tensor
+        except (ImportError, AttributeError):
+            continue
+        if "_USE_EQUALITY" in vars(tensor):
+            state.append((tensor, "_USE_EQUALITY", tensor._USE_EQUALITY))
+        break
+    try:  # this thread's eager flag (disable_eager_execution() clears it)
+        from tensorflow.python.eager import context
+        local = context.context_safe()._thread_local_data
+        state.append((local, "is_eager", local.is_eager))
+    except (ImportError, AttributeError):
+        pass
+    return state
+
+
+def restore_switches(state):
+    """Undo whatever a cell switched process-wide."""
+    for owner, attr, value in state:
+        if getattr(owner, attr) != value:
+            setattr(owner, attr, value)
 
 
 def in_while_loop(op):

@@ -1,5 +1,9 @@
 """Worker: imports TensorFlow once, runs the cells it is given, reports each as one JSON line.
 
+Graph and eager cells share the worker: eager execution stays on (TF 2.x) and every graph cell is
+built and evaluated inside a tf.Graph of its own (run_graph); switches a cell flips process-wide are
+put back after it (tfapi.switches).
+
 Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from harness.host.
 Started by harness.inside.supervisor; reads its job as JSON on stdin and writes messages to the file
 descriptor named by --fd (stdout and stderr belong to TensorFlow's logging).
@@ -86,13 +90,14 @@ class Worker(object):
         if problem:
             return dict(problem, pairs=[])
         variant = dict((axis, value) for axis, value in cell["variant"])
-        state = tfapi.control_flow_state()
+        state = tfapi.switches()
         try:
             if cell.get("mode") == "eager":
                 return self.run_eager(mod, cell, variant)
             return self.run_graph(mod, cell, variant)
         finally:
-            tfapi.restore_control_flow(state)  # a case may switch control flow v2 for its variant
+            # a case may switch control flow v2 for its variant, or v1 behaviour for its graph
+            tfapi.restore_switches(state)
 
     def build(self, mod, api, cell, variant, needs):
         """(what build() returned, None) or (None, the cell's result when it cannot go on)."""
@@ -227,7 +232,7 @@ class Worker(object):
 
     def serve(self, job):
         try:
-            self.tf, self.api = tfapi.load(job.get("mode", "graph"))
+            self.tf, self.api = tfapi.load()
         except BaseException as exc:
             self.send({"type": "fatal", "detail": "importing TensorFlow failed: " + _error_text(exc)})
             return 3
