@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from harness.host.tables import values
-from harness.inside import tfapi
+from harness.inside import tferrors
 
 
 @pytest.mark.parametrize("exc, line, name", [
@@ -23,7 +23,7 @@ from harness.inside import tfapi
     (ValueError("Op type not registered 'Xlogy' in binary running on host"), "", "op Xlogy"),
 ])
 def test_missing_api_names_what_the_release_lacks(exc, line, name):
-    assert tfapi.missing_api(exc, line) == name
+    assert tferrors.missing_api(exc, line) == name
 
 
 @pytest.mark.parametrize("exc, line", [
@@ -35,7 +35,7 @@ def test_missing_api_names_what_the_release_lacks(exc, line, name):
     (ValueError("shapes do not match"), ""),
 ])
 def test_other_exceptions_are_not_a_missing_api(exc, line):
-    assert tfapi.missing_api(exc, line) == ""
+    assert tferrors.missing_api(exc, line) == ""
 
 
 def fp(*numbers, nan=0):
@@ -97,4 +97,4 @@ def test_a_nan_that_moves_to_another_element_is_a_change():
 
 def test_modules_that_only_start_like_tensorflow_are_not_tensorflow():
     exc = AttributeError("module 'tensorflow_addons.layers' has no attribute 'Foo'")
-    assert tfapi.missing_api(exc) == ""
+    assert tferrors.missing_api(exc) == ""

@@ -20,9 +20,9 @@ shows; one that only misses some parts does not.
 The maths (verdicts, directions) is in harness.inside.fdmath; the evaluators that run graphs and
 eager functions are in harness.inside.evaluators.
 """
-from harness.inside import fdmath, tfapi
+from harness.inside import fdmath, tferrors, tfapi
 from harness.inside.fdmath import describe, directions, loss, rng, verdict
-from harness.inside.tfapi import short_error
+from harness.inside.tferrors import short_error
 from harness.schema import ERROR, GRAD, NONFINITE
 
 DEFAULT_EPS = 1e-3
@@ -145,7 +145,7 @@ def _own_gradients(evaluator, present, ones):
             values.update(evaluator.gradients(ones, [key]))
             ok.append(pair)
         except Exception as exc:
-            if tfapi.is_runtime_error(exc):  # TensorFlow's kernel failed on these inputs
+            if tferrors.is_runtime_error(exc):  # TensorFlow's kernel failed on these inputs
                 pair.update({"status": ERROR, "numeric": {"checked": False},
                              "detail": "evaluating the gradient raised " + short_error(exc)})
             else:  # the harness could not build or feed the evaluation: no verdict

@@ -1,6 +1,8 @@
 """The one module that knows how TensorFlow 1.x and 2.x differ.
 
-Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from harness.host.
+What TensorFlow's exceptions say (a missing API, a kernel's failure, a session error's text) is in
+tferrors, its other half. Inside rules: Python 3.6+, standard library and TensorFlow only, no imports
+from harness.host.
 """
 import re
 
@@ -58,53 +60,6 @@ def devices(tf):
     except Exception as exc:  # a device query must never cost the run
         return ["unknown ({})".format(type(exc).__name__)]
     return [re.sub(r"^/(physical_)?device:", "", name) for name in found]
-
-
-_TF_MODULES = re.compile(r"^(tensorflow|tensorflow_core|tf_keras|keras|tensorboard)(\.|$)")
-
-
-def _public(name):
-    """'tensorflow_core._api.v2.math.x' -> 'tensorflow.math.x': the name as users write it."""
-    name = re.sub(r"^tensorflow_core\b", "tensorflow", name)
-    return re.sub(r"^tensorflow\.(?:_api\.v\d+\.|tools\.api\.generator\.api\.)", "tensorflow.", name)
-
-
-def missing_api(exc, line=""):
-    """The TensorFlow name an exception says this release lacks, or '' for any other exception.
-
-    AttributeError on a TensorFlow module ("module 'tensorflow.math' has no attribute 'xlogy'"),
-    ImportError of a TensorFlow module (line: the case's source line that raised, whose
-    "from M import" names the module where Python 3.6's "cannot import name 'x'" does not), or an op
-    the binary has not registered.
-    """
-    text = str(exc)
-    found = re.search(r"Op type not registered '([^']+)'", text)
-    if found:
-        return "op " + found.group(1)
-    if isinstance(exc, AttributeError):
-        found = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", text)
-        if found and _TF_MODULES.match(found.group(1)):
-            return _public(found.group(1) + "." + found.group(2))
-        return ""
-    if isinstance(exc, ImportError):
-        module = getattr(exc, "name", None) or ""
-        found = re.match(r"No module named '([\w.]+)'", text)
-        if found:
-            module = found.group(1)
-        name = re.match(r"cannot import name '(\w+)'", text)
-        written = re.search(r"from ([\w.]+) import", line)
-        if not module and written:
-            module = written.group(1)
-        if _TF_MODULES.match(module):
-            return _public(module + ("." + name.group(1) if name else ""))
-    return ""
-
-
-def is_runtime_error(exc):
-    """An error a TensorFlow kernel raised while running (tf.errors.OpError), as opposed to one of
-    building or feeding a graph."""
-    import tensorflow as tf
-    return isinstance(exc, tf.errors.OpError)
 
 
 def flatten(value):
@@ -307,20 +262,3 @@ def default_grad_ys(new_ops, ys):
             return None
         out.append(hits[0].outputs[0])
     return out
-
-
-def short_error(exc):
-    """'Type: the message's first informative line' (TF 2.x session errors open with 'Graph
-    execution error:' and the node's stack; the op's own message comes later)."""
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-    useful = []
-    for ln in lines:
-        if ln.startswith(("Original stack trace", "Stack trace for op")):
-            break
-        if ln != "Graph execution error:" and not ln.startswith(("Detected at node", "File ",
-                                                                   "Node: ", "[[")):
-            useful.append(ln)
-    node = [ln for ln in lines if ln.startswith("Node: ")]
-    text = " ".join(useful[:1] + [ln.replace("Node: ", "(at ", 1) + ")" for ln in node[:1]]) \
-        if useful else (lines or [""])[0]
-    return "{}: {}".format(type(exc).__name__, text[:300])

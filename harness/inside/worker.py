@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 
-from harness.inside import stoppoint, evaluators, fdmath, numeric, tfapi
+from harness.inside import evaluators, fdmath, numeric, stoppoint, tferrors, tfapi
 from harness.schema import ERROR, GRAD, NONE, OK, SKIPPED, UNAVAILABLE
 
 
@@ -28,7 +28,7 @@ def _failure(what, exc, path):
            if os.path.abspath(f.filename) == os.path.abspath(path)]
     if own:
         line = own[-1].line or ""
-    missing = tfapi.missing_api(exc, line)
+    missing = tferrors.missing_api(exc, line)
     if missing:
         return {"status": UNAVAILABLE, "pairs": [],
                 "detail": "{} not in this release: {} {}".format(missing, what, text)}
