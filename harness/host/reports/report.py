@@ -129,9 +129,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--value-tol", type=float, default=values.DEFAULT_TOL, metavar="TOL",
                         help="relative move of a gradient's or target's value between consecutive "
                              "releases that is a value change (default: %(default)g)")
+    parser.add_argument("--runner-args", nargs=argparse.REMAINDER, default=None, metavar="ARGS",
+                        help="the runner's arguments, as `tox -p -- ARGS` hands them to every "
+                             "environment, the report's too: its --out is the raw dir (the tables go "
+                             "to the parent of a dir named raw, else beside the raw files) and its "
+                             "--case the cases; the others concern the runner only")
+
+
+def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
+    """The report that belongs to a run of `python -m harness run ARGS` (tox's report environment)."""
+    if args.runner_args is None:
+        return args
+    from harness.inside import cli as runner
+    ran = runner.parse_args(args.runner_args)
+    raw = Path(ran.out)
+    return argparse.Namespace(**{**vars(args), "raw": raw, "out": raw.parent if raw.name == "raw" else raw,
+                                 "case": [name for names in ran.case for name in names]})
 
 
 def run(args: argparse.Namespace) -> int:
+    args = from_runner_args(args)
     if not args.value_tol > 0:
         raise UserError(f"--value-tol {args.value_tol:g}: must be a positive number")
     tables = build(args.raw, cases=args.case or None, value_tol=args.value_tol)

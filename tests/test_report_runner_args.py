@@ -1,0 +1,38 @@
+"""`tox -p -- ARGS` hands the runner's arguments to the report environment as well."""
+import argparse
+from pathlib import Path
+
+import pytest
+
+from harness.host.reports import report
+
+
+def parse(*argv):
+    parser = argparse.ArgumentParser()
+    report.add_arguments(parser)
+    return report.from_runner_args(parser.parse_args(list(argv)))
+
+
+def test_runner_options_that_only_concern_the_runner_are_ignored():
+    args = parse("--runner-args", "--rerun", "--no-numeric", "--timeout", "60")
+    assert (args.raw, args.out, args.case) == (Path("results/raw"), Path("results"), [])
+
+
+def test_the_runners_out_and_cases_say_what_to_report():
+    args = parse("--runner-args", "--cases", "cases/known", "--out", "results/known/raw",
+                 "--case", "gelu_api", "cumprod_zero", "--case", "qr_wide_grad")
+    assert args.raw == Path("results/known/raw") and args.out == Path("results/known")
+    assert args.case == ["gelu_api", "cumprod_zero", "qr_wide_grad"]
+    assert parse("--runner-args", "--out", "myresults").out == Path("myresults")
+
+
+def test_without_runner_args_the_report_options_stand():
+    args = parse("--raw", "a/raw", "--out", "b", "--case", "x")
+    assert (args.raw, args.out, args.case) == (Path("a/raw"), Path("b"), ["x"])
+
+
+def test_an_option_the_runner_does_not_know_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        parse("--runner-args", "--no-such-option")
+    assert exc.value.code == 2
+    assert "--no-such-option" in capsys.readouterr().err
