@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import platform
-import re
 import sys
 import time
 
@@ -52,18 +51,10 @@ def inside_hash(harness_dir=HARNESS_DIR):
 
 
 def installed():
-    """{normalised name: version} of the installed distributions, without importing any of them:
-    importlib.metadata where it exists (3.8+), else the *.dist-info/*.egg-info names of sys.path."""
-    try:
-        from importlib import metadata
-    except ImportError:  # Python 3.6, 3.7
-        return envinfo.packages()
-    found = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            found.setdefault(re.sub(r"[-_.]+", "-", name).lower(), dist.version)
-    return dict(sorted(found.items()))
+    """{normalised name: version} of the installed distributions, without importing any of them: the
+    *.dist-info/*.egg-info names on sys.path (a directory listing; reading every METADATA file with
+    importlib.metadata took 0.15 s of the 0.26 s of an unchanged run)."""
+    return envinfo.packages()
 
 
 def env_hash(packages=None, environ=None):

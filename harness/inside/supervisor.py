@@ -121,7 +121,7 @@ def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, option
                 if kind == "hello":
                     on_hello(msg)
                 elif kind == "fatal":
-                    for cell in pending:
+                    for cell in [c for c in pending if c["index"] not in done]:
                         on_result(cell, {"status": ERROR, "detail": msg["detail"], "pairs": [],
                                          "duration": 0.0})
                     proc.wait()
