@@ -206,3 +206,23 @@ def test_commit_of_a_checkout_or_unknown(tmp_path):
     commit = envinfo.git_commit(str(ROOT))
     assert commit == "unknown" or len(commit.split("+")[0]) == 12
     assert envinfo.git_commit(str(tmp_path)) == "unknown"  # no .git
+
+
+def test_a_checkout_is_dirty_for_its_code_not_for_the_tables_runs_rewrite(tmp_path):
+    import subprocess
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path,
+                       check=True, capture_output=True)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "matrix.csv").write_text("a\n")
+    (tmp_path / "case.py").write_text("x = 1\n")
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "c")
+    clean = envinfo.git_commit(str(tmp_path))
+    assert len(clean) == 12 and "+" not in clean
+    (tmp_path / "results" / "matrix.csv").write_text("b\n")
+    (tmp_path / "results" / "new.json").write_text("{}\n")
+    assert envinfo.git_commit(str(tmp_path)) == clean
+    (tmp_path / "case.py").write_text("x = 2\n")
+    assert envinfo.git_commit(str(tmp_path)) == clean + "+dirty"

@@ -50,13 +50,14 @@ def _git(root, *args):
 
 def git_commit(root=None):
     """The checkout's commit (12 hex digits), '+dirty' when its tree differs from it (untracked
-    files not ignored included); 'unknown' without git or .git."""
+    files not ignored included) outside results/, where every run rewrites the committed tables;
+    'unknown' without git or .git."""
     root = root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     if not os.path.exists(os.path.join(root, ".git")):
         return "unknown"
     try:
         commit = _git(root, "rev-parse", "--short=12", "HEAD")
-        dirty = _git(root, "status", "--porcelain")
+        dirty = _git(root, "status", "--porcelain", "--", ".", ":(exclude)results")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("+dirty" if dirty else "") if commit else "unknown"
