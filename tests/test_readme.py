@@ -117,3 +117,16 @@ def test_pins_doc_is_the_pins_of_tox_ini():
                     if k not in ("TF_CPP_MIN_LOG_LEVEL", "PYTHONWARNINGS")}
         got = dict(p.split("=", 1) for p in variables.split("`, `")) if variables != "-" else {}
         assert got == expected, env.name
+
+
+def test_the_layout_table_names_every_module_and_package_of_the_harness():
+    """README's Layout section matches the tree: each package dir and module is named there."""
+    text = (ROOT / "README.md").read_text()
+    layout = text[text.index("## Layout"):text.index("\n## ", text.index("## Layout") + 3)]
+    packages = sorted({p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "harness").rglob("*.py")
+                       if p.parent != ROOT / "harness"})
+    assert packages and [d for d in packages if f"`{d}/`" not in layout] == []
+    modules = sorted(p for p in (ROOT / "harness").rglob("*.py") if p.stem not in ("__init__", "__main__"))
+    unnamed = [p.relative_to(ROOT).as_posix() for p in modules
+               if f"`{p.stem}`" not in layout and f"`{p.relative_to(ROOT).as_posix()}`" not in layout]
+    assert len(modules) > 40 and unnamed == []
