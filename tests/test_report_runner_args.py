@@ -36,3 +36,11 @@ def test_an_option_the_runner_does_not_know_is_a_usage_error(capsys):
         parse("--runner-args", "--no-such-option")
     assert exc.value.code == 2
     assert "--no-such-option" in capsys.readouterr().err
+
+
+def test_report_options_after_runner_args_are_the_reports_own():
+    """`tox -e report -- --raw DIR --out DIR` keeps meaning what it meant."""
+    args = parse("--runner-args", "--raw", "a/raw", "--out", "tables", "--case", "x", "--no-plots")
+    assert (args.raw, args.out, args.case, args.no_plots) == (Path("a/raw"), Path("tables"), ["x"], True)
+    args = parse("--runner-args", "--value-tol=0.01", "--out", "tables")
+    assert (args.raw, args.out, args.value_tol) == (Path("results/raw"), Path("tables"), 0.01)

@@ -133,13 +133,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the runner's arguments, as `tox -p -- ARGS` hands them to every "
                              "environment, the report's too: its --out is the raw dir (the tables go "
                              "to the parent of a dir named raw, else beside the raw files) and its "
-                             "--case the cases; the others concern the runner only")
+                             "--case the cases; the others concern the runner only. ARGS with "
+                             "--raw, --only-changing, --no-plots or --value-tol are the report's own")
+
+
+REPORT_ONLY = ("--raw", "--only-changing", "--no-plots", "--value-tol")
 
 
 def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
-    """The report that belongs to a run of `python -m harness run ARGS` (tox's report environment)."""
+    """The report that belongs to a run of `python -m harness run ARGS` (tox's report environment).
+
+    ARGS with an option only the report has (`tox -e report -- --raw DIR --out DIR`) are the
+    report's own; any other ARGS are the runner's, as `tox -p -- ARGS` hands them to every
+    environment: the runner's --out is the raw dir, --case the cases, the rest concerns the runner.
+    """
     if args.runner_args is None:
         return args
+    if any(a.split("=", 1)[0] in REPORT_ONLY for a in args.runner_args):
+        parser = argparse.ArgumentParser(prog="python -m harness report")
+        add_arguments(parser)
+        return parser.parse_args(args.runner_args)
     from harness.inside import cli as runner
     ran = runner.parse_args(args.runner_args)
     raw = Path(ran.out)
