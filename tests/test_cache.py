@@ -1,5 +1,6 @@
 """The result cache's pure logic on frozen data: keys, what may be reused, why not, carrying over."""
 import json
+from pathlib import Path
 import shutil
 import sys
 
@@ -174,6 +175,29 @@ def test_store_resumes_from_a_partial_run_and_prefers_it(tmp_path):
     doc = {"cells": []}
     assert store_with(tmp_path, main=old, partial=newer).carry(doc, cells, {}) == []
     assert [c["detail"] for c in doc["cells"]] == ["new", "new"]
+
+
+def test_cells_not_chosen_keep_their_earlier_results_where_they_still_hold(tmp_path):
+    """--case X (with or without --rerun) runs X's cells; other cases' earlier results stay."""
+    cells = two_cells(tmp_path)
+    other = dict(cells[0], index=2, case="case_b", variant=[], variant_label="")
+    cells.append(other)
+    now = run_inputs()
+    keys = [cache.cell_key(c, cache.case_hash(c["path"]), now) for c in cells]
+    old = doc_with(now, [{"case": c["case"], "variant_label": c["variant_label"], "cache_key": k,
+                          "status": "ok", "detail": "old"} for c, k in zip(cells[1:], keys[1:])])
+    for rerun in (False, True):
+        doc = {"cells": []}
+        store = store_with(tmp_path, main=old, rerun=rerun)
+        todo = store.carry(doc, cells, {}, chosen=lambda c: c["case"] == "case_a")
+        assert [c["index"] for c in todo] == ([0] if not rerun else [0, 1])
+        assert [(c["case"], c["variant_label"]) for c in doc["cells"]] == (
+            [("case_a", "y"), ("case_b", "")] if not rerun else [("case_b", "")])
+    # a case not chosen whose earlier result no longer holds (its file changed) is left out
+    Path(other["path"]).write_text("def build(tf):\n    return {'targets': {}}\n")
+    doc = {"cells": []}
+    todo = store_with(tmp_path, main=old).carry(doc, cells, {}, chosen=lambda c: c["case"] == "case_b")
+    assert [c["index"] for c in todo] == [2] and doc["cells"] == []
 
 
 def test_rerun_corrupt_and_foreign_files_reuse_nothing_and_say_why(tmp_path):

@@ -41,12 +41,15 @@ def test_graph_and_eager_cases_share_one_worker(env, tmp_path):
 @pytest.mark.parametrize("env", ENVS)
 def test_process_wide_switches_do_not_outlive_their_cell(env, tmp_path):
     # a_flip_switches turns resource variables, TensorShape v2, tensor equality, control flow v2
-    # and eager execution off; the graph and the eager case after it fail if they see one off.
+    # and eager execution off in its cell, a_import_switches calls disable_v2_behavior() at import
+    # (and fails unless it holds in its own cell); the graph and the eager case after them fail if
+    # they see one off.
     doc = run(env, ROOT / "tests" / "cases_oneimport", tmp_path)
     assert doc["run"]["workers"] == 1
     got = dict((c["case"], c) for c in doc["cells"])
     assert {name: c["status"] for name, c in got.items()} == {
-        "a_flip_switches": "ok", "b_graph_defaults": "ok", "c_eager_defaults": "ok"}, [
+        "a_flip_switches": "ok", "a_import_switches": "ok", "b_graph_defaults": "ok",
+        "c_eager_defaults": "ok"}, [
         c["detail"] for c in doc["cells"]]
     for cell in got.values():
         assert [p["status"] for p in cell["pairs"]] == ["grad"] * len(cell["pairs"]), cell["case"]

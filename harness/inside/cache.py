@@ -155,7 +155,6 @@ class Store(object):
         self.carried = self.recomputed = 0
         if rerun:
             self.notes.append("--rerun: every cell is run again")
-            return
         docs = []
         for path in (out_path, out_path + PARTIAL):
             doc, problem = read(path)
@@ -173,9 +172,11 @@ class Store(object):
             if (doc.get("env") or {}).get("tf_version"):
                 self.meta = dict((k, doc["env"][k]) for k in ENV_META if k in doc["env"])
 
-    def carry(self, doc, cells, env):
-        """Put the reusable earlier results of `cells` into doc (in plan order); returns the cells
-        still to run. With every cell carried over, env gets the earlier run's TensorFlow facts."""
+    def carry(self, doc, cells, env, chosen=lambda cell: True):
+        """Put the reusable earlier results of `cells` into doc (in plan order); returns the chosen
+        cells still to run (under --rerun, all chosen ones). A cell not chosen (--case picked
+        others) keeps its earlier result if that still holds, else it is left out. With every cell
+        carried over, env gets the earlier run's TensorFlow facts."""
         shas = {}
         todo = []
         for cell in cells:
@@ -184,9 +185,11 @@ class Store(object):
             key = cell_key(cell, shas[cell["path"]], self.inputs)
             self.keys[cell["index"]] = key
             self.order[(cell["case"], cell["variant_label"])] = cell["index"]
-            old = self.earlier.get(key)
+            run = chosen(cell)
+            old = None if (self.rerun and run) else self.earlier.get(key)
             if old is None:
-                todo.append(cell)
+                if run:
+                    todo.append(cell)
                 continue
             self.carried += 1
             self.insert(doc, dict(old, carried_over=True))

@@ -98,18 +98,23 @@ def main(argv=None):
     for note in store.notes:
         _say("{}: {}".format(env_name, note))
     writer = rawfile.Writer(out_path)
+    everything = runnable
+    if names:  # --case X reruns X; the other cases' results stay where their inputs still hold
+        everything = [s for s in caselib.discover(args.cases)[0] if not s.problem]
+    chosen = set(s.name for s in runnable)
     doc = rawfile.new(env_name, env, {
         "harness_version": harness.__version__, "harness_commit": envinfo.git_commit(),
         "host": envinfo.host(), "argv": ["run"] + list(argv or sys.argv[1:]),
         "cases_dir": os.path.abspath(args.cases), "timeout": args.timeout,
         "all_variants": args.all_variants, "options": _options(args), "started": _now(),
-        "cases": caselib.describe(runnable), "cache": store.summary()})
+        "cases": caselib.describe(everything), "cache": store.summary()})
     doc["problems"] = problems
     for spec in broken:
         doc["cells"].append({"case": spec.name, "case_file": spec.path, "variant": [],
                              "variant_label": "", "status": ERROR, "detail": spec.problem,
                              "pairs": [], "duration": 0.0})
-    todo = store.carry(doc, plan(runnable, args.all_variants), env)
+    todo = store.carry(doc, plan(everything, args.all_variants), env,
+                       chosen=lambda cell: cell["case"] in chosen)
     if store.carried:
         _say("{}: {} cell{} carried over from earlier runs (inputs unchanged), {} to run".format(
             env_name, store.carried, "" if store.carried == 1 else "s", len(todo)))

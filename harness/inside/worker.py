@@ -74,23 +74,29 @@ class Worker(object):
         self.out.flush()
 
     def module(self, name, path):
-        """The case module, imported once per worker; an import failure is remembered."""
+        """(the case module, import failure, the process-wide switches its import left), imported
+        once per worker. What the import switched (a TF1 script's disable_v2_behavior() at its top)
+        holds for that case's cells only: it is undone here and applied again around each of them."""
         if name not in self.modules:
+            before = tfapi.switches()
             try:
                 spec = importlib.util.spec_from_file_location("harness_case_" + name, path)
                 mod = importlib.util.module_from_spec(spec)
                 spec.loader.exec_module(mod)
-                self.modules[name] = (mod, None)
+                self.modules[name] = (mod, None, tfapi.switches())
             except BaseException as exc:  # a case may raise anything, SystemExit included
-                self.modules[name] = (None, _failure("import failed:", exc, path))
+                self.modules[name] = (None, _failure("import failed:", exc, path), [])
+            finally:
+                tfapi.restore_switches(before)
         return self.modules[name]
 
     def run_cell(self, cell):
-        mod, problem = self.module(cell["case"], cell["path"])
+        state = tfapi.switches()
+        mod, problem, own = self.module(cell["case"], cell["path"])
         if problem:
             return dict(problem, pairs=[])
         variant = dict((axis, value) for axis, value in cell["variant"])
-        state = tfapi.switches()
+        tfapi.restore_switches(own)
         try:
             if cell.get("mode") == "eager":
                 return self.run_eager(mod, cell, variant)
