@@ -42,6 +42,28 @@ def test_a_complete_run_replaces_the_old_file_even_with_fewer_cells(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tf18.json"]
 
 
+def test_a_run_whose_worker_could_not_start_never_replaces_results(tmp_path):
+    """TensorFlow failed to import once (memory, disk): the cells' errors say nothing about them."""
+    path = tmp_path / "tf18.json"
+    rawfile.write(str(path), doc("a", "b", complete=True))
+    before = path.read_bytes()
+    failed = doc("a", "b", complete=True)
+    for cell in failed["cells"]:
+        cell.update(status="error", detail="worker exited with code 1 before running a cell "
+                                           "(importing TensorFlow): MemoryError")
+    writer = rawfile.Writer(str(path))
+    assert writer.write(failed) == str(path) + ".partial"
+    assert path.read_bytes() == before
+    half = doc("a", "b", complete=True)
+    half["cells"][1].update(status="error", detail="importing TensorFlow failed: OSError")
+    assert writer.write(half) == str(path) + ".partial"  # b has no result: a is not enough
+    assert path.read_bytes() == before
+    assert rawfile.transient(failed["cells"][0]) and not rawfile.transient(doc("a")["cells"][0])
+    crashed = doc("a", "b", complete=True)
+    crashed["cells"][0].update(status="crash", detail="killed by signal 6 (SIGABRT): ...")
+    assert writer.write(crashed) == str(path)  # a crash is the case's result: it replaces
+
+
 def test_nothing_to_keep_missing_corrupt_or_failed_environment_is_written_at_once(tmp_path):
     for old in (None, "{not json", json.dumps(rawfile.failed_env("tf18", "1.8", "skipped", "x"))):
         path = tmp_path / "tf18.json"

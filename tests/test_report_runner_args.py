@@ -44,3 +44,9 @@ def test_report_options_after_runner_args_are_the_reports_own():
     assert (args.raw, args.out, args.case, args.no_plots) == (Path("a/raw"), Path("tables"), ["x"], True)
     args = parse("--runner-args", "--value-tol=0.01", "--out", "tables")
     assert (args.raw, args.out, args.value_tol) == (Path("results/raw"), Path("tables"), 0.01)
+
+
+def test_abbreviated_report_options_are_the_reports_own_too():
+    args = parse("--runner-args", "--only", "--value", "0.01", "--raw", "r")
+    assert args.only_changing and args.value_tol == 0.01 and args.raw == Path("r")
+    assert parse("--runner-args", "--no-p").no_plots

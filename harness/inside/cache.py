@@ -24,13 +24,11 @@ import sys
 import time
 
 from harness.inside import envinfo
-from harness.schema import CRASH, ERROR, RAW_KIND, SCHEMA_VERSION, TIMEOUT
+from harness.inside.rawfile import PARTIAL, transient
+from harness.schema import CRASH, RAW_KIND, SCHEMA_VERSION, TIMEOUT
 
 HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PARTIAL = ".partial"  # <env>.json.partial: a run that has not (yet) replaced <env>.json
 ENV_META = ("tf_version", "tf_git_version", "devices")  # what a worker tells; carried when none runs
-# cell-level ERRORs the supervisor writes when a worker cannot start: not a fact about the case
-_TRANSIENT_ERRORS = ("worker ", "importing TensorFlow failed")
 
 
 def _digest(obj):
@@ -96,10 +94,8 @@ def cell_key(cell, case_sha, run_inputs):
 
 def reusable(cell):
     """Whether a recorded cell may stand for a new run: it has a key and a result that is a fact."""
-    if not cell.get("cache_key") or cell.get("status") in (CRASH, TIMEOUT):
-        return False
-    return not (cell.get("status") == ERROR
-                and str(cell.get("detail", "")).startswith(_TRANSIENT_ERRORS))
+    return bool(cell.get("cache_key")) and cell.get("status") not in (CRASH, TIMEOUT) \
+        and not transient(cell)
 
 
 def why_not(doc, run_inputs):

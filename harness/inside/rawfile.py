@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 
-from harness.schema import RAW_KIND, SCHEMA_VERSION
+from harness.schema import ERROR, RAW_KIND, SCHEMA_VERSION
 
 
 def new(env_name, env, run):
@@ -43,7 +43,15 @@ def write(path, doc):
         raise
 
 
-PARTIAL = ".partial"
+PARTIAL = ".partial"  # <env>.json.partial: a run that has not (yet) replaced <env>.json
+# cell-level ERRORs the supervisor writes when a worker cannot start: not a fact about the case
+_TRANSIENT_ERRORS = ("worker ", "importing TensorFlow failed")
+
+
+def transient(cell):
+    """A cell whose error says its worker could not start (TensorFlow did not import, the worker
+    died before its first cell): a failure of this run, not a result of the case."""
+    return cell.get("status") == ERROR and str(cell.get("detail", "")).startswith(_TRANSIENT_ERRORS)
 
 
 def _cells_of(path):
@@ -59,7 +67,8 @@ def _cells_of(path):
 
 class Writer(object):
     """Writes one run's document: to path + '.partial' while it has fewer results than the file at
-    `path`, then (for good) to `path` itself."""
+    `path`, then (for good) to `path` itself. A run that completes replaces the file too, unless a
+    cell of it only says its worker could not start: then the earlier results stay."""
 
     def __init__(self, path):
         self.path = path
@@ -69,8 +78,10 @@ class Writer(object):
 
     def write(self, doc):
         if not self.replaced:
-            have = set((c["case"], c.get("variant_label", "")) for c in doc["cells"])
-            self.replaced = bool(doc.get("complete")) or self.keep <= have
+            facts = [c for c in doc["cells"] if not transient(c)]
+            have = set((c["case"], c.get("variant_label", "")) for c in facts)
+            self.replaced = (bool(doc.get("complete")) and len(facts) == len(doc["cells"])
+                             or self.keep <= have)
         if not self.replaced:
             write(self.partial, doc)
             return self.partial

@@ -140,6 +140,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 REPORT_ONLY = ("--raw", "--only-changing", "--no-plots", "--value-tol")
 
 
+def _report_only(arg: str) -> bool:
+    """An option only the report has, written whole or abbreviated as argparse allows (--only)."""
+    name = arg.split("=", 1)[0]
+    return name.startswith("--") and len(name) > 2 and any(o.startswith(name) for o in REPORT_ONLY) \
+        and not any(o.startswith(name) for o in ("--out", "--case"))
+
+
 def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
     """The report that belongs to a run of `python -m harness run ARGS` (tox's report environment).
 
@@ -149,7 +156,7 @@ def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
     """
     if args.runner_args is None:
         return args
-    if any(a.split("=", 1)[0] in REPORT_ONLY for a in args.runner_args):
+    if any(_report_only(a) for a in args.runner_args):
         parser = argparse.ArgumentParser(prog="python -m harness report")
         add_arguments(parser)
         return parser.parse_args(args.runner_args)
