@@ -20,7 +20,6 @@ from harness.host.tables import findings as fnd
 from harness.schema import STATUSES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-_PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
 _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}
@@ -94,11 +93,10 @@ def render(tables, root: Path = toxini.ROOT) -> str:
         "steady_columns": rows([c for c in wide.columns if c in steady_cols]),
         "env_header": analysis.ENV_HEADER,
         "devices": provenance.devices_line(tables.docs),
-        "origin": [line for line in (provenance.runs_line(tables.docs), provenance.carried_line(tables.docs),
-                                     *provenance.partial_lines(tables.partials)) if line],
+        "origin": provenance.origin_lines(tables.docs, tables.partials),
         "environments": [[f"{r[0]}, {an.nightly_names[r[0]]}" if r[0] in an.nightly_names
                           else r[0], *r[1:]] for r in an.environments],
-        "shown": lambda pkgs: ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs),
+        "shown": analysis.packages_shown,
         "missing": tables.missing,
         "reproduce": [{"case": s.case, "envs": s.envs, "first": s.first,
                        "source": analysis.case_source(tables.docs, s.case, root)}

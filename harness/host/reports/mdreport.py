@@ -8,7 +8,6 @@ from harness.host.tables import analysis, matrix, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
-_PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
 
 
 def _cell(text: object) -> str:
@@ -161,8 +160,7 @@ def environments(tables, an) -> list[str]:
     lines += ["", f"{provenance.devices_line(tables.docs)} Packages of the releases at each "
               "transition:", ""]
     for version, pkgs in an.packages:
-        key = ", ".join(f"{p} {pkgs[p]}" for p in _PACKAGES_SHOWN if p in pkgs)
-        lines += [f"<details><summary>{version}: {key}</summary>", "", "```"]
+        lines += [f"<details><summary>{version}: {analysis.packages_shown(pkgs)}</summary>", "", "```"]
         lines += [f"{name}=={version}" for name, version in pkgs.items()]
         lines += ["```", "", "</details>", ""]
     if tables.missing:
@@ -222,9 +220,7 @@ def triggers(an) -> list[str]:
 
 def origin(tables) -> list[str]:
     """The header's lines on where the results come from: runs, cache, newer partial runs."""
-    lines = [provenance.runs_line(tables.docs), provenance.carried_line(tables.docs),
-             *provenance.partial_lines(getattr(tables, "partials", []))]
-    lines = [line + "." for line in lines if line]
+    lines = [line + "." for line in provenance.origin_lines(tables.docs, tables.partials)]
     return ["", *("  \n".join(lines).split("\n"))] if lines else []
 
 

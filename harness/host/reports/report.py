@@ -95,9 +95,7 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     lines = [f"{len(tables.matrix)} releases x {len(tables.matrix.columns)} columns"]
-    lines += [line for line in (provenance.runs_line(tables.docs),
-                                provenance.carried_line(tables.docs)) if line]
-    lines += provenance.partial_lines(tables.partials)
+    lines += provenance.origin_lines(tables.docs, tables.partials)
     found = [f.line() for f in tables.analysis.changes]
     lines.append(f"{len(found)} transition{'s' if len(found) != 1 else ''}:" if found
                  else "no transitions: every column has one status across releases")

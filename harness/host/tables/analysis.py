@@ -17,6 +17,12 @@ from harness.host.tables.variants import Variants
 from harness.schema import NOT_OUTCOMES
 
 ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
+PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
+
+
+def packages_shown(pkgs: dict[str, str]) -> str:
+    """The packages a reader looks for first, of one release's package list: 'tensorflow 1.9.0, ...'."""
+    return ", ".join(f"{p} {pkgs[p]}" for p in PACKAGES_SHOWN if p in pkgs)
 ENV_KEYS = ("tf_version", "tf_git_version", "python_version", "numpy_version", "protobuf_version",
             "os", "cpu")
 

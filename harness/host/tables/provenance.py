@@ -38,6 +38,12 @@ def partial_runs(raw_dir: Path) -> list[PartialRun]:
     return out
 
 
+def origin_lines(docs: list[dict], partials: list[PartialRun]) -> list[str]:
+    """Where the results come from, for every view: the runs, the cells carried over, newer partial
+    runs (the lines that apply, in that order)."""
+    return [line for line in (runs_line(docs), carried_line(docs), *partial_lines(partials)) if line]
+
+
 def partial_lines(partials: list[PartialRun]) -> list[str]:
     """One line per newer partial run: the complete results shown are the earlier ones."""
     out = []
