@@ -45,3 +45,40 @@ def test_link_dir_exposes_found_interpreters(fake_pyenv, tmp_path):
 def test_bad_spec():
     with pytest.raises(ValueError):
         interpreters.parse_spec("py36")
+
+
+def test_link_dir_from_many_threads_at_once(fake_pyenv, tmp_path):
+    """`tox -p` narrows base_python in one thread per environment of one process: the first run fills an
+    empty links folder from all of them at once (issue 24: a shared temporary name lost tf19/tf18)."""
+    import threading
+
+    for attempt in range(20):
+        links = tmp_path / f"links{attempt}"
+        start = threading.Barrier(16)
+        errors = []
+
+        def fill():
+            start.wait()
+            try:
+                for _ in range(5):
+                    interpreters.link_dir({"python3.6", "python3.7"}, links)
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=fill) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert os.readlink(links / "python3.6").endswith("3.6.15/bin/python3.6")
+        assert os.readlink(links / "python3.7").endswith("3.7.16/bin/python3.7")
+        assert sorted(p.name for p in links.iterdir()) == ["python3.6", "python3.7"]  # no temporaries left
+
+
+def test_link_dir_replaces_a_stale_link(fake_pyenv, tmp_path):
+    links = tmp_path / "links"
+    links.mkdir()
+    (links / "python3.6").symlink_to(fake_pyenv / "versions" / "3.6.9" / "bin" / "python3.6")
+    interpreters.link_dir({"python3.6"}, links)
+    assert os.readlink(links / "python3.6").endswith("3.6.15/bin/python3.6")

@@ -5,9 +5,11 @@ Standard library only: toxfile.py imports it inside tox's own process.
 from __future__ import annotations
 
 import os
+import itertools
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 _SPEC = re.compile(r"^python(\d)\.(\d+)$")
@@ -94,21 +96,44 @@ def pick(specs: tuple[str, ...] | list[str]) -> tuple[str | None, Path | None, s
     return None, None, f"none of {wanted} found; get one with: {hint}"
 
 
+_CALLS = itertools.count()  # next() is atomic under the GIL: one number per call, whatever the thread
+
+
 def link_dir(specs: set[str], target: Path) -> Path:
-    """A directory of pythonX.Y links to the interpreters found, for tools that search PATH (uv)."""
+    """A directory of pythonX.Y links to the interpreters found, for tools that search PATH (uv).
+
+    Safe when called at once from several threads and processes (`tox -p` narrows base_python in one
+    thread per environment): each call builds its link under a name of its own and swaps it in
+    atomically; a link that already points at the right interpreter, whoever made it, is success.
+    """
     target.mkdir(parents=True, exist_ok=True)
     for spec in sorted(specs):
         exe, _ = find(spec)
         link = target / spec
         if exe is None:
-            if link.is_symlink():
+            try:
                 link.unlink()
+            except FileNotFoundError:
+                pass
             continue
-        if link.is_symlink() and os.readlink(link) == str(exe):
+        if _points_at(link, exe):
             continue
-        tmp = target / f".{spec}.{os.getpid()}"
-        if tmp.is_symlink():
-            tmp.unlink()
+        tmp = target / f".{spec}.{os.getpid()}.{threading.get_ident()}.{next(_CALLS)}"
         tmp.symlink_to(exe)
-        os.replace(tmp, link)
+        try:
+            os.replace(tmp, link)
+        except OSError:
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+            if not _points_at(link, exe):
+                raise
     return target
+
+
+def _points_at(link: Path, exe: Path) -> bool:
+    try:
+        return os.readlink(link) == str(exe)
+    except OSError:  # missing, or not a link
+        return False
