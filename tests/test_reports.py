@@ -21,10 +21,12 @@ def tables(raw_dir, **kw):
 def test_report_md_begins_with_the_1_9_transition_of_the_seed_case(raw_dir):
     md = mdreport.render(tables(raw_dir), ROOT)
     changes = md.split("## What changed\n\n", 1)[1].splitlines()
+    # one change shared by several variants of the case is one line that lists them
     assert changes[0] == (
-        "- `seed_conv_bn_gru` [default]: d `new_state` / d (`layer_cell/conv1d/kernel`, "
-        "`layer_cell/conv1d/bias`, `layer_cell/bn/gamma`, `layer_cell/bn/beta`) is `none` up to "
-        "1.8.0 and `grad` from **1.9.0**")
+        "- `seed_conv_bn_gru` [default; input=direct; seq_len=none]: d `new_state` / d "
+        "(`layer_cell/conv1d/kernel`, `layer_cell/conv1d/bias`, `layer_cell/bn/gamma`, "
+        "`layer_cell/bn/beta`) is `none` up to 1.8.0 and `grad` from **1.9.0**")
+    assert sum(line.startswith("- `seed_conv_bn_gru`") for line in changes[:changes.index("")]) == 1
     assert len(md) < mdreport.GITHUB_COMMENT_LIMIT
 
 
@@ -123,13 +125,23 @@ def nightly_tables(raw_dir, status="none"):
     return report.build(raw_dir, envs, pick=lambda specs: (specs[0], "x", "PATH")), old, doc, pair
 
 
+def nightly_line(lines: list[str]) -> int:
+    """Where the nightly's sentence is: right after the findings of '## What changed' (the finding
+    first, then the nightly comparison)."""
+    start = lines.index("## What changed") + 2
+    end = lines.index("", start)
+    assert lines[end + 1] != "" and not lines[end + 1].startswith("#"), lines[end:end + 2]
+    return end + 1
+
+
 def test_report_md_opens_with_what_the_nightly_changes_against_the_last_release(raw_dir):
     got, old, doc, pair = nightly_tables(raw_dir)
     assert list(got.matrix.index)[-2:] == ["2.21.0", "2.23.0.dev20261026"]
     lines = mdreport.render(got, ROOT).splitlines()
-    assert lines[2] == ("Against 2.21.0, the last release, the **nightly of 2026-10-26 (commit "
-                        "ef696751006)** (2.23.0.dev20261026) changes 1 column:")
-    assert lines[4] == (f"- `{doc['cells'][0]['case']}` [{doc['cells'][0]['variant_label']}] d "
+    at = nightly_line(lines)
+    assert lines[at] == ("Against 2.21.0, the last release, the **nightly of 2026-10-26 (commit "
+                         "ef696751006)** (2.23.0.dev20261026) changes 1 column:")
+    assert lines[at + 2] == (f"- `{doc['cells'][0]['case']}` [{doc['cells'][0]['variant_label']}] d "
                         f"`{pair['target']}` / d `{pair['source']}`: `{old}` -> `none`")
     md = "\n".join(lines)
     assert "from **nightly of 2026-10-26 (commit ef696751006)**" in md
@@ -138,7 +150,8 @@ def test_report_md_opens_with_what_the_nightly_changes_against_the_last_release(
 
 def test_report_md_says_when_the_nightly_changes_nothing_or_did_not_run(raw_dir):
     got, old, _, _ = nightly_tables(raw_dir, status=None)
-    assert "changes nothing" in mdreport.render(got, ROOT).splitlines()[2]
+    lines = mdreport.render(got, ROOT).splitlines()
+    assert "changes nothing" in lines[nightly_line(lines)]
     (raw_dir / "tfnightly.json").unlink()
     from harness.inside import rawfile
     rawfile.write(str(raw_dir / "tfnightly.json"), rawfile.failed_env(
@@ -146,5 +159,6 @@ def test_report_md_says_when_the_nightly_changes_nothing_or_did_not_run(raw_dir)
     envs = [e for e in toxini.read() if e.name in ("tf221", "tfnightly")]
     got = report.build(raw_dir, envs, pick=lambda specs: (specs[0], "x", "PATH"))
     assert list(got.matrix.index)[-1] == "nightly"
-    assert mdreport.render(got, ROOT).splitlines()[2] == (
+    lines = mdreport.render(got, ROOT).splitlines()
+    assert lines[nightly_line(lines)] == (
         "The nightly build did not run: install_failed (see Environments).")

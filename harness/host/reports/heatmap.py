@@ -33,7 +33,7 @@ def draw_glance(tables, out_dir: Path) -> list[Path]:
     rows, marks, title = glance_rows(tables)
     wide = tables.matrix
     return _render(rows, list(wide.index), _statuses(wide), title, marks, out_dir / "matrix",
-                   row_inches=0.2, cell_inches=0.24, fontsize=8.5)
+                   row_inches=0.2, cell_inches=0.24, fontsize=8.5, no_result=_gaps(tables))
 
 
 def glance_rows(tables) -> tuple[list[_Row], list[tuple[int, int, int]], str]:
@@ -64,7 +64,13 @@ def draw_full(tables, out_dir: Path) -> list[Path]:
     wide, variants = tables.matrix, tables.analysis.variants
     rows = [_Row(glance.row_label(c, variants), _series(wide[c])) for c in wide.columns]
     title = "Gradient status per release (rows: case [variant] target ← source)"
-    return _render(rows, list(wide.index), _statuses(wide), title, [], out_dir / "matrix-full")
+    return _render(rows, list(wide.index), _statuses(wide), title, [], out_dir / "matrix-full",
+                   no_result=_gaps(tables))
+
+
+def _gaps(tables) -> set[str]:
+    """The releases of the matrix with no result (drawn as a hatched column, labelled so)."""
+    return {g.release for g in tables.no_results}
 
 
 def _series(col) -> list[str]:
@@ -80,15 +86,17 @@ def _statuses(wide) -> list[str]:
 
 def _render(rows: list[_Row], versions: list[str], statuses: list[str], title: str,
             marks: list[tuple[int, int, int]], stem: Path, row_inches: float = ROW_INCHES,
-            cell_inches: float = CELL_INCHES, fontsize: float = 7) -> list[Path]:
+            cell_inches: float = CELL_INCHES, fontsize: float = 7,
+            no_result: set[str] = frozenset()) -> list[Path]:
     """Draw rows x versions; a header row is a bold label over a blank strip. marks: (x, y0, y1)
-    of a change: a dark line before release x along rows y0..y1-1."""
+    of a change: a dark line before release x along rows y0..y1-1. Releases of `no_result` are
+    hatched columns whose label says 'no result'."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch, Rectangle
 
     index = {s: i for i, s in enumerate(statuses)}
     grid = np.full((len(rows), len(versions)), np.nan)
@@ -107,8 +115,15 @@ def _render(rows: list[_Row], versions: list[str], statuses: list[str], title: s
         bad="#ffffff")
     ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=-0.5,
               vmax=max(len(statuses), 1) - 0.5, interpolation="nearest")
-    ax.set_xticks(range(len(versions)), labels=[nightly.label(v) for v in versions], rotation=90,
-                  fontsize=8)
+    ax.set_xticks(range(len(versions)), labels=[
+        nightly.label(v) + (" · no result" if v in no_result else "") for v in versions],
+        rotation=90, fontsize=8)
+    for x, (tick, version) in enumerate(zip(ax.get_xticklabels(), versions)):
+        if version in no_result:
+            tick.set_color("#a50026")
+            tick.set_fontweight("bold")
+            ax.add_patch(Rectangle((x - 0.5, -0.5), 1, len(rows), fill=False, hatch="////",
+                                   edgecolor="#d73027", linewidth=0))
     ax.set_yticks(range(len(rows)), labels=labels, fontsize=fontsize)
     for tick, row in zip(ax.get_yticklabels(), rows):
         if row.series is None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import jinja2
 
 from harness.host.envs import toxini
-from harness.host.reports import colors, glance
-from harness.host.tables import analysis, provenance
+from harness.host.reports import colors, glance, mdreport
+from harness.host.tables import analysis, coverage, provenance
 from harness.host.tables import findings as fnd
 from harness.schema import STATUSES
 
@@ -26,6 +26,7 @@ table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
 th.rel{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:12px}
 td.s{font-size:11px;text-align:center;min-width:3.2em}
+th.none{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f4c7c3 4px,#f4c7c3 8px);color:#a50026}
 tr.group th{background:#f3f3f3}
 tr.transition th{background:#333;color:#fff}
 td.change{border-left:3px solid #000}
@@ -70,13 +71,15 @@ def render(tables, root: Path = toxini.ROOT) -> str:
     changing, steady = glance.sections(tables)
     steady_cols = {c for r in steady for c in r.columns}
     cases = sorted(set(tables.tidy["case"]) - {"*"})
-    span = f"{versions[0]} – {versions[-1]}" if versions else "no releases"
+    gapped = {g.release for g in tables.no_results}
+    ran = [v for v in versions if v not in gapped]
+    span = f"{ran[0]} – {ran[-1]}" if ran else "no releases"
     n = len(an.changes)
     context = {
         "css": _CSS, "an": an, "versions": versions, "news": an.nightly,
         "opening": _opening(an.nightly),
-        "summary": named(f"{n} finding{'s' if n != 1 else ''} across {len(versions)} releases "
-                         f"({span}), case{'s' if len(cases) != 1 else ''}: {', '.join(cases)}."),
+        "summary": named(f"{n} finding{'s' if n != 1 else ''} across {len(ran)} releases with "
+                         f"results ({span}), case{'s' if len(cases) != 1 else ''}: {', '.join(cases)}."),
         "sentence": lambda f: named(f.sentence(an.variants.short(f.case, f.variant))),
         "value_changes": tables.value_changes, "value_tol": f"{tables.value_tol:g}",
         "fingerprints": not tables.fingerprints.empty,
@@ -97,7 +100,10 @@ def render(tables, root: Path = toxini.ROOT) -> str:
         "environments": [[f"{r[0]}, {an.nightly_names[r[0]]}" if r[0] in an.nightly_names
                           else r[0], *r[1:]] for r in an.environments],
         "shown": analysis.packages_shown,
-        "missing": tables.missing,
+        "gaps": tables.no_results, "gap_lines": coverage.listing(tables.no_results),
+        "blind_ends": tables.blind_ends,
+        "no_result": {g.release: g.reason(300) for g in tables.no_results},
+        "changes": [named(line[2:]) for line in mdreport.changes(an, md=False)],
         "reproduce": [{"case": s.case, "envs": s.envs, "first": s.first,
                        "source": analysis.case_source(tables.docs, s.case, root)}
                       for s in an.reproduce],

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host.tables import findings as fnd
-from harness.host.tables import analysis, matrix, provenance, values
+from harness.host.tables import analysis, coverage, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -22,21 +22,52 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return out
 
 
+def no_results(tables) -> list[str]:
+    """'## Releases without results', first in the report: which, why, and what they hide."""
+    gaps = tables.no_results
+    if not gaps:
+        return []
+    n = len(gaps)
+    lines = ["## Releases without results", "",
+             f"{n} release{'s' if n != 1 else ''} of the matrix {'have' if n != 1 else 'has'} no "
+             "result: a change next to one is placed between the releases around it, never at "
+             "one of them.", ""]
+    lines += [f"- **{where}**: {why}" for where, why in coverage.listing(gaps)]
+    lines += ["", *tables.blind_ends] if tables.blind_ends else []
+    return lines + [""]
+
+
+def changes(an, md: bool = True) -> list[str]:
+    """The findings, one line per change shared by several variants of a case."""
+    return [f"- {f.sentence(_variants(an, f.case, vs), md=md)}"
+            for f, vs in fnd.across_variants(an.changes)]
+
+
+def _variants(an, case: str, variants: list[str]) -> str:
+    """'default; input=direct' for a change shared by variants; '' for a case's only variant."""
+    labels = [an.variants.short(case, v) for v in variants]
+    return "" if labels == [""] else "; ".join(label or "default" for label in labels)
+
+
 def headline(tables, an) -> list[str]:
     found = an.changes
-    versions = matrix.releases(tables.tidy)
+    versions = [v for v in tables.matrix.index if v not in {g.release for g in tables.no_results}]
     cases = sorted(set(tables.tidy["case"]) - {"*"})
     lines = ["# TensorFlow gradient regression report", ""]
     span = f"{versions[0]} – {versions[-1]}" if versions else "no releases"
+    n = len(tables.no_results)
+    without = f"; {n} release{'s' if n != 1 else ''} without results, listed above" if n else ""
     lines.append(f"{len(found)} finding{'s' if len(found) != 1 else ''} across {len(versions)} "
-                 f"releases ({span}), case{'s' if len(cases) != 1 else ''}: {', '.join(cases)}.")
+                 f"releases with results ({span}{without}), case{'s' if len(cases) != 1 else ''}: "
+                 f"{', '.join(cases)}.")
     lines.append("")
     lines.append("## What changed")
     lines.append("")
     if not found:
-        lines.append("Nothing: every column has the same status in every release that ran.")
-    for f in found:
-        lines.append(f"- {f.sentence(an.variants.short(f.case, f.variant), md=True)}")
+        lines.append("Nothing: every column has the same status in every release that ran" + (
+            f"; {', '.join(g.release for g in tables.no_results)} did not (see Releases without "
+            "results)." if tables.no_results else "."))
+    lines += changes(an)
     lines.append("")
     if an.appear:
         lines += ["## APIs that appear", "",
@@ -86,7 +117,8 @@ def compact_matrix(tables, an) -> list[str]:
         return lines + [f"No column changes ({unchanged} columns, one status each).", ""]
     versions = list(tables.matrix.index)
     rows = list(zip(*[g.series for g in groups]))
-    body = [[label, n, *row] for label, n, row in fnd.release_runs(versions, rows)]
+    body = [[label, n, *(s or "no result" for s in row)]
+            for label, n, row in fnd.release_runs(versions, rows)]
     lines += _table(["TF release", "releases", *[g.label for g in groups]], body)
     lines.append("")
     for g in groups:
@@ -163,8 +195,6 @@ def environments(tables, an) -> list[str]:
         lines += [f"<details><summary>{version}: {analysis.packages_shown(pkgs)}</summary>", "", "```"]
         lines += [f"{name}=={version}" for name, version in pkgs.items()]
         lines += ["```", "", "</details>", ""]
-    if tables.missing:
-        lines += [f"Not run yet (no results): {', '.join(tables.missing)}.", ""]
     return lines
 
 
@@ -233,7 +263,10 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     """The whole report as one Markdown string."""
     an = tables.analysis
     head = name_nightlies(headline(tables, an), an)
-    parts = head[:1] + nightly_opening(an) + head[1:3] + origin(tables) + head[3:]
+    what = head.index("## What changed")
+    end = what + head[what:].index("", 2)  # the blank line after the findings
+    parts = head[:2] + no_results(tables) + head[2:3] + origin(tables) + head[3:end] \
+        + nightly_opening(an) + head[end:]
     parts += compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:

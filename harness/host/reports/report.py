@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.host.tables import load, matrix, provenance, values
+from harness.host.tables import coverage, load, matrix, nightly, provenance, values
 from harness.host.tables.analysis import Analysis, analyse
 from harness.host.envs import interpreters, toxini
 from harness.host.reports import mdreport
@@ -32,6 +32,10 @@ class Tables:
     value_tol: float = values.DEFAULT_TOL
     analysis: Analysis | None = None  # what the reports say, computed once by build
     partials: list[provenance.PartialRun] = field(default_factory=list)
+    # releases of tox.ini (and unusable raw files) with no result, in release order, and what the
+    # missing first or last releases hide
+    no_results: list[coverage.NoResult] = field(default_factory=list)
+    blind_ends: list[str] = field(default_factory=list)
 
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
@@ -43,7 +47,11 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     envs = toxini.read() if envs is None else envs
     problems = problems + load.skipped_envs(present, envs, pick)
     present |= {p.env_name for p in problems}
-    missing = [e.name for e in envs if e.name not in present]
+    ran = {d["env"].get("tf_version", "") for d in docs}
+    absent = [e for e in envs if e.name not in present and not any(_covers(e, v) for v in ran)]
+    missing = [e.name for e in absent]
+    partials = provenance.partial_runs(raw_dir)
+    gaps = coverage.no_results(problems, absent, raw_dir, {p.env_name for p in partials})
     tidy = load.tidy(docs, problems)
     if cases:
         known = sorted(set(tidy["case"]) - {load.ANY})
@@ -55,11 +63,33 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     fingerprints = values.table(docs)
     if cases:
         fingerprints = fingerprints[fingerprints["case"].isin(cases)].reset_index(drop=True)
-    tables = Tables(tidy, matrix.to_matrix(tidy), matrix.transitions(tidy), problems, missing,
+    never = [e.minor for e in absent]
+    wide = matrix.to_matrix(tidy, never)
+    tables = Tables(tidy, wide, matrix.transitions(tidy, never), problems, missing,
                     docs, fingerprints, values.changes(fingerprints, value_tol), value_tol,
-                    partials=provenance.partial_runs(raw_dir))
+                    partials=partials, no_results=gaps,
+                    blind_ends=coverage.ends(gaps, _expected(envs, wide)))
     tables.analysis = analyse(tables, load.variants(docs))
     return tables
+
+
+def _covers(env: toxini.TfEnv, version: str) -> bool:
+    """Whether a result of TensorFlow `version` (a run-releases or bisect raw file) is one of the
+    environment's release."""
+    if env.nightly:
+        return nightly.is_nightly(version)
+    return not nightly.is_nightly(version) and ".".join(version.split(".")[:2]) == env.minor
+
+
+def _expected(envs: list[toxini.TfEnv], wide: pd.DataFrame) -> list[str]:
+    """The matrix's rows that stand for tox.ini's releases, in order: a release shows with its
+    version where it has rows, else with its minor."""
+    rows = list(wide.index)
+    out = []
+    for env in envs:
+        hit = [r for r in rows if r == env.minor or _covers(env, r)]
+        out.append(hit[-1] if hit else env.minor)
+    return sorted(dict.fromkeys(out), key=matrix.version_key)
 
 
 def write_tables(tables: Tables, out_dir: Path) -> list[Path]:
@@ -94,11 +124,20 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
-    lines = [f"{len(tables.matrix)} releases x {len(tables.matrix.columns)} columns"]
+    gaps = tables.no_results
+    ran = len(tables.matrix) - len(gaps)
+    lines = [f"{ran} releases with results x {len(tables.matrix.columns)} columns"]
+    if gaps:
+        lines.append(f"{len(gaps)} release{'s' if len(gaps) != 1 else ''} of the matrix "
+                     f"{'have' if len(gaps) != 1 else 'has'} no result (a change next to "
+                     f"{'them' if len(gaps) != 1 else 'it'} is placed between the releases around):")
+        lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps)]
+        lines += [f"  {sentence}" for sentence in tables.blind_ends]
     lines += provenance.origin_lines(tables.docs, tables.partials)
     found = [f.line() for f in tables.analysis.changes]
+    unseen = f" (among the releases with results; {len(gaps)} without)" if gaps else ""
     lines.append(f"{len(found)} transition{'s' if len(found) != 1 else ''}:" if found
-                 else "no transitions: every column has one status across releases")
+                 else f"no transitions: every column has one status across releases{unseen}")
     lines += [f"  {line}" for line in found]
     appear = [f.line() for f in tables.analysis.appear]
     if appear:
@@ -109,9 +148,6 @@ def summary(tables: Tables) -> list[str]:
     lines.append(f"{moved} value change{'s' if moved != 1 else ''} between consecutive releases "
                  f"(tolerance {tables.value_tol:g}): value_changes.csv" if moved else
                  f"no value changes between consecutive releases (tolerance {tables.value_tol:g})")
-    lines += [f"{p.status}: {p.env_name}: {p.detail}" for p in tables.problems]
-    if tables.missing:
-        lines.append("missing (no results yet): " + ", ".join(tables.missing))
     return lines
 
 
@@ -179,4 +215,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: report.md has {md_size} characters, over GitHub's comment limit of "
               f"{mdreport.GITHUB_COMMENT_LIMIT}: narrow it with --case NAME or --only-changing")
     print("\n".join(summary(tables)))
+    if tables.no_results:
+        print(f"harness: {len(tables.no_results)} release(s) of tox.ini without results "
+              f"({', '.join(n.release for n in tables.no_results)}): exit status 1")
+        return 1
     return 0

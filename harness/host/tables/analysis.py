@@ -78,7 +78,8 @@ class Analysis:
 
 def analyse(tables, variants: Variants) -> Analysis:
     """The analysis of report.Tables (tidy, matrix, transitions, docs, problems, value changes)."""
-    found = findings(tables.tidy, tables.transitions)
+    found = findings(tables.tidy, tables.transitions,
+                     {n.release: n.brief() for n in tables.no_results})
     groups, unchanged = changing_groups(tables.matrix)
     names = nightly_names(tables.docs)
     at = {v for f in found for v in (f.last_old, f.first_new)}
@@ -104,7 +105,9 @@ def nightly_news(wide: pd.DataFrame, names: dict[str, str]) -> NightlyNews | Non
     if not rows:
         return None
     newest = rows[-1]
-    released = [v for v in wide.index if v not in rows and not nightly.is_nightly(v)
+    ran = wide.apply(lambda row: row.notna() & ~row.isin(NOT_OUTCOMES), axis=1).any(axis=1) \
+        if len(wide.columns) else pd.Series(False, index=wide.index)
+    released = [v for v in wide.index if v not in rows and not nightly.is_nightly(v) and ran[v]
                 and matrix.version_key(v)[0] == 0 and not matrix.version_key(v)[1].is_prerelease]
     outcomes = wide.loc[newest].dropna()
     outcomes = outcomes[~outcomes.isin(NOT_OUTCOMES)]

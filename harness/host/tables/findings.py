@@ -24,6 +24,17 @@ class Finding:
     first_new: str
     detail: str = ""
     missing: str = ""  # for an API that appears or goes: the unavailable side's detail
+    # releases between last_old and first_new with no result for these pairs, each with why
+    # ('1.9 has no result: install_failed: ...'): the change is somewhere in that window
+    gap: list[str] = field(default_factory=list)
+
+    def _window(self, md: bool) -> str:
+        """'; the change is between A and B, where 1.9 has no result: why' ('' without a gap)."""
+        if not self.gap:
+            return ""
+        span = f"between {self.last_old} and {self.first_new}"
+        return (f"; it changed {'**' + span + '**' if md else span}, not known where: "
+                f"{'; '.join(self.gap)}")
 
     @property
     def availability(self) -> bool:
@@ -33,33 +44,43 @@ class Finding:
     def sentence(self, short_variant: str, md: bool = False) -> str:
         """One sentence; with md, names in code spans and the release of the change in bold."""
         code = (lambda t: f"`{t}`") if md else (lambda t: t)
-        first = f"**{self.first_new}**" if md else self.first_new
+        first = f"**{self.first_new}**" if md and not self.gap else self.first_new
         where = f" [{short_variant}]" if short_variant else ""
         pair = (f"{code(self.case)}{where}: d {code(self.target)} / d "
                 f"({', '.join(code(s) for s in self.sources)})")
         missing = f" — {code(self.missing)}" if self.missing else ""
+        window = self._window(md)
         if self.old == UNAVAILABLE:
             return (f"{pair} is not available before {first} (up to {self.last_old}){missing}; "
-                    f"from {self.first_new} on it is {code(self.new)}")
+                    f"from {self.first_new} on it is {code(self.new)}{window}")
         if self.new == UNAVAILABLE:
             return (f"{pair} is {code(self.old)} up to {self.last_old} and not available from "
-                    f"{first}{missing}")
+                    f"{first}{missing}{window}")
         detail = f" — {code(self.detail)}" if self.detail else ""
         return (f"{pair} is {code(self.old)} up to {self.last_old} and {code(self.new)} from "
-                f"{first}{detail}")
+                f"{first}{window}{detail}")
 
     def line(self) -> str:
-        """The terminal's line: the full variant label, 'old -> new at first_new (last old: ...)'."""
-        return (f"{self.case} [{self.variant}] d {self.target} / d ({', '.join(self.sources)}): "
-                f"{self.old} -> {self.new} at {self.first_new} (last {self.old}: {self.last_old})")
+        """The terminal's line: the full variant label, 'old -> new at first_new (last old: ...)',
+        or 'old -> new between A and B (1.9 has no result: why)' where releases between have none."""
+        pair = f"{self.case} [{self.variant}] d {self.target} / d ({', '.join(self.sources)})"
+        if self.gap:
+            return (f"{pair}: {self.old} -> {self.new} between {self.last_old} and {self.first_new} "
+                    f"({'; '.join(self.gap)})")
+        return f"{pair}: {self.old} -> {self.new} at {self.first_new} (last {self.old}: {self.last_old})"
+
+
+def _pair_rows(tidy: pd.DataFrame, row, version: str) -> pd.DataFrame:
+    """The tidy rows of the transition's pair in one release."""
+    return tidy[(tidy["tf_version"] == version) & (tidy["case"] == row.case)
+                & (tidy["variant"] == row.variant) & (tidy["target"] == row.target)
+                & (tidy["source"] == row.source)]
 
 
 def _detail(tidy: pd.DataFrame, row, version: str) -> str:
     """The detail of the transition's pair in one release (the exception, the signal, what is
     missing), cut to 300 characters."""
-    hit = tidy[(tidy["tf_version"] == version) & (tidy["case"] == row.case)
-               & (tidy["variant"] == row.variant) & (tidy["target"] == row.target)
-               & (tidy["source"] == row.source)]
+    hit = _pair_rows(tidy, row, version)
     return str(hit["detail"].iloc[0])[:300] if len(hit) else ""
 
 
@@ -72,22 +93,52 @@ def _missing(tidy: pd.DataFrame, row) -> str:
     return ""
 
 
-def findings(tidy: pd.DataFrame, trans: pd.DataFrame) -> list[Finding]:
-    """Transitions grouped so that sources changing together read as one finding, biggest first."""
+def _gap(tidy: pd.DataFrame, row, why: dict[str, str]) -> list[str]:
+    """'1.9 has no result: <why>' for the releases of the transition's window with none, one entry
+    per reason ('1.10, 1.11 have no result: not run'): the environment's reason (`why`, by
+    release), else the pair's own status and detail there."""
+    by_reason: dict[str, list[str]] = {}
+    for version in filter(None, str(row.no_result_between or "").split("; ")):
+        reason = why.get(version)
+        if reason is None:
+            hit = _pair_rows(tidy, row, version)
+            status = str(hit["status"].iloc[0]) if len(hit) else "no row for this pair"
+            detail = str(hit["detail"].iloc[0])[:160] if len(hit) else ""
+            reason = f"{status}: {detail}" if detail else status
+        by_reason.setdefault(reason, []).append(version)
+    return [f"{', '.join(versions)} {'has' if len(versions) == 1 else 'have'} no result: {reason}"
+            for reason, versions in by_reason.items()]
+
+
+def findings(tidy: pd.DataFrame, trans: pd.DataFrame, why: dict[str, str] | None = None) -> list[Finding]:
+    """Transitions grouped so that sources changing together read as one finding, biggest first.
+    `why`: release -> why it has no result at all (coverage.NoResult.reason)."""
     if trans.empty:
         return []
-    keys = ["case", "variant", "target", "old_status", "new_status", "last_old", "first_new"]
+    keys = ["case", "variant", "target", "old_status", "new_status", "last_old", "first_new",
+            "no_result_between"]
     out = []
-    for k, grp in trans.groupby(keys, sort=False):
+    for k, grp in trans.fillna({"no_result_between": ""}).groupby(keys, sort=False):
         first = next(grp.itertuples())
         explains = first.new_status not in (GRAD, NONE, UNAVAILABLE)
         out.append(Finding(k[0], k[1], k[2], list(grp["source"]), k[3], k[4], k[5], k[6],
                            _detail(tidy, first, first.first_new) if explains else "",
-                           _missing(tidy, first)))
+                           _missing(tidy, first), _gap(tidy, first, why or {})))
     size = {}
     for f in out:
         size[f.case] = size.get(f.case, 0) + len(f.sources)
     return sorted(out, key=lambda f: (matrix.version_key(f.first_new), -size[f.case], f.case))
+
+
+def across_variants(found: list[Finding]) -> list[tuple[Finding, list[str]]]:
+    """Findings that differ only in their variant, as one: (the first of them, all their variants),
+    in the order of the first of each."""
+    groups: dict[tuple, tuple[Finding, list[str]]] = {}
+    for f in found:
+        key = (f.case, f.target, tuple(f.sources), f.old, f.new, f.last_old, f.first_new,
+               f.detail, f.missing, tuple(f.gap))
+        groups.setdefault(key, (f, []))[1].append(f.variant)
+    return list(groups.values())
 
 
 @dataclass
