@@ -127,9 +127,19 @@ def test_report_exit_status_is_1_while_a_release_has_no_result(raw_dir, tmp_path
                                              "--no-plots"]))
 
     assert run() == 0
+    # not run (no raw file): named, not a failure of this report (`tox -p` fails the environment
+    # itself when its setup or run breaks before writing anything)
     (raw_dir / "tf19.json").unlink()
+    assert run() == 0
+    assert "1.9 (tf19): not run: no result file in " in capsys.readouterr().out
+    # failed: exit status 1, and every output is still written
+    rawfile.write(str(raw_dir / "tf19.json"), rawfile.failed_env(
+        "tf19", "1.9", "install_failed", "No solution found"))
     assert run() == 1
     out = capsys.readouterr().out
-    assert "harness: 1 release(s) of tox.ini without results (1.9): exit status 1" in out
-    # every output is still written
+    assert "harness: 1 release(s) of tox.ini failed or could not run (1.9): exit status 1" in out
     assert pd.read_csv(tmp_path / "o" / "transitions.csv", dtype=str)["no_result_between"].eq("1.9").any()
+    # could not run here (no interpreter): exit status 1 too
+    rawfile.write(str(raw_dir / "tf19.json"), rawfile.failed_env(
+        "tf19", "1.9", "skipped", "none of python3.6 found"))
+    assert run() == 1

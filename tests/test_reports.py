@@ -1,5 +1,6 @@
 """report.md, report.html, the heatmap and repro, on frozen files of a real run."""
 import json
+from pathlib import Path
 import re
 
 import markdown
@@ -7,7 +8,7 @@ import pytest
 
 from harness.host.reports import htmlreport, mdreport, report
 from harness.host.anyrelease import repro
-from harness.host.envs import toxini
+from harness.host.envs import interpreters, toxini
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
 from tests.conftest import ROOT
@@ -46,7 +47,10 @@ def test_report_md_folds_packages_of_the_releases_at_the_transition(raw_dir):
     md = mdreport.render(tables(raw_dir), ROOT)
     assert "<details><summary>1.8.0: tensorflow 1.8.0, numpy 1.19.5, protobuf 3.19.6</summary>" in md
     assert "<details><summary>1.9.0:" in md and "<details><summary>2.21.0:" not in md
-    assert "tox -e tf18,tf19 -- --case seed_conv_bn_gru && tox -e report" in md
+    # results read from outside the checkout: the commands name where (they run as printed)
+    assert (f"tox -e tf18,tf19 -- --case seed_conv_bn_gru --out {raw_dir} && tox -e report -- "
+            f"--raw {raw_dir} --out {raw_dir.parent}") in md
+    assert f"python -m harness repro --case seed_conv_bn_gru --tf 1.8.0 --raw {raw_dir}   #" in md
     assert "def build(tf, batch=None" in md  # the case's source
 
 
@@ -91,7 +95,8 @@ def test_repro_script_drops_the_case_main_and_pins_exactly(raw_dir, tmp_path):
     docs = [json.loads((raw_dir / "tf18.json").read_text())]
     doc = repro.find_release(docs, "1.8")
     command = repro.write(ROOT / "cases" / "seed_conv_bn_gru.py", spec,
-                          repro.parse_variant(spec, ["batch=34"]), doc, tmp_path)
+                          repro.parse_variant(spec, ["batch=34"]), repro.Release.of_run(doc),
+                          tmp_path)
     script = (tmp_path / "repro.py").read_text()
     assert script.count('if __name__ == "__main__":') == 1
     expected = dict((axis, values[0]) for axis, values in spec.axes)
@@ -100,7 +105,35 @@ def test_repro_script_drops_the_case_main_and_pins_exactly(raw_dir, tmp_path):
     assert "harness" not in script.replace("tf-regression-harness", "")
     reqs = (tmp_path / "requirements.txt").read_text().split()
     assert "tensorflow==1.8.0" in reqs and "protobuf==3.19.6" in reqs
-    assert command.startswith("python3.6 -m venv venv")
+    # the interpreter as doctor finds it: an absolute path that runs as it stands (a bare
+    # python3.6 is a pyenv shim that fails where 3.6 is not the selected version)
+    exe, _ = interpreters.find("python3.6")
+    assert command.startswith(f"{exe} -m venv venv") and exe.is_absolute()
+
+
+def test_repro_without_recorded_results_takes_tox_ini_pins_and_says_so(tmp_path):
+    spec = caselib.inspect(str(ROOT / "cases" / "seed_conv_bn_gru.py"))
+    env = toxini.by_name()["tf18"]
+    release = repro.Release.of_tox_ini(env, "1.8.0", tmp_path / "raw")
+    command = repro.write(ROOT / "cases" / "seed_conv_bn_gru.py", spec, {}, release, tmp_path)
+    reqs = (tmp_path / "requirements.txt").read_text().split("\n")
+    assert "tensorflow==1.8.0" in reqs and "protobuf<3.20" in reqs
+    script = (tmp_path / "repro.py").read_text()
+    header = " ".join(ln[2:] for ln in script.splitlines() if ln.startswith("# "))
+    assert header.startswith("no recorded run of TensorFlow 1.8.0 in") and "tox.ini's pins of tf18" in header
+    assert "-m venv venv" in command and not command.startswith("python3.6 ")
+    minor = repro.Release.of_tox_ini(toxini.by_name()["tf221"], "2.21", tmp_path)
+    assert minor.version == "2.21" and "tensorflow-cpu==2.21.*" in minor.requirements
+    assert minor.legacy_keras and "tf-keras==2.21.*" in minor.requirements
+
+
+def test_repro_suggestions_name_commands_that_exist():
+    assert repro.how_to_run("1.8.0") == "run e.g. tox -e tf18"
+    assert repro.how_to_run("2.21") == "run e.g. tox -e tf221"
+    assert "run-releases 1.5.1" in repro.how_to_run("1.5.1")
+    three = repro.how_to_run("3.0")
+    assert "tox -e tf30" not in three and "3.0 is no minor of tox.ini" in three
+    assert "run-releases X.Y.Z" in three
 
 
 def test_repro_bad_input_names_what_exists(raw_dir):
@@ -162,3 +195,20 @@ def test_report_md_says_when_the_nightly_changes_nothing_or_did_not_run(raw_dir)
     lines = mdreport.render(got, ROOT).splitlines()
     assert lines[nightly_line(lines)] == (
         "The nightly build did not run: install_failed (see Environments).")
+
+
+def test_reproduce_commands_name_every_directory_that_is_not_the_default(tmp_path):
+    from harness.host.tables.analysis import Repro
+    plain = Repro("seed_conv_bn_gru", "tf18,tf19", "1.8.0")
+    assert plain.commands(Path("results/raw"), Path("results"))[1:] == [
+        "tox -e tf18,tf19 -- --case seed_conv_bn_gru && tox -e report",
+        "python -m harness repro --case seed_conv_bn_gru --tf 1.8.0   # standalone script + pins"]
+    known = Repro("cumprod_zero", "tf221,tfnightly", "2.21.0", "cases/known")
+    assert known.commands(ROOT / "results/known/raw", ROOT / "results/known")[1:] == [
+        "tox -e tf221,tfnightly -- --cases cases/known --case cumprod_zero --out results/known/raw "
+        "&& tox -e report -- --raw results/known/raw --out results/known",
+        "python -m harness repro --case cumprod_zero --tf 2.21.0 --cases cases/known --raw "
+        "results/known/raw   # standalone script + pins"]
+    mine = Repro("so_feeds", "tf18", "1.8.0", str(tmp_path / "my cases"))
+    assert f"--cases '{tmp_path}/my cases' --case so_feeds" in mine.commands(
+        Path("results/raw"), Path("results"))[1]

@@ -5,6 +5,7 @@ import pytest
 
 from harness.host import cli
 from harness.host.anyrelease import repro
+from harness.host.envs import interpreters
 from harness.host.errors import UserError
 from tests.conftest import DATA, ROOT
 
@@ -32,7 +33,8 @@ def test_repro_tf_minor_works_with_only_a_release_file(tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert "tensorflow==1.8.0" in (out / "requirements.txt").read_text().split()
     assert "TensorFlow 1.8.0" in (out / "repro.py").read_text()
-    assert (out / "command.txt").read_text().startswith("python3.6 -m venv venv")
+    exe, _ = interpreters.find("python3.6")
+    assert (out / "command.txt").read_text().startswith(f"{exe} -m venv venv")
 
 
 def test_repro_tf_minor_takes_the_newest_final_release_of_the_minor():

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import shlex
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness.host.anyrelease import installs
+from harness.host.envs import interpreters, toxini
 from harness.host.tables import load, matrix, nightly
 from harness.host.errors import UserError
 from harness.inside import cases as caselib
@@ -83,10 +87,32 @@ def find_release(docs: list[dict], wanted: str) -> dict:
     known = sorted({d["env"].get("tf_version", "") for d in docs}, key=matrix.version_key)
     if wanted == "nightly" or day is not None or nightly.is_nightly(wanted):
         raise UserError(f"no results for the tf-nightly build {wanted} (builds with results: "
-                        f"{', '.join(builds) or 'none'}; run e.g. python -m harness run-releases "
-                        f"{wanted} or tox -e tfnightly)")
+                        f"{', '.join(builds) or 'none'}; run e.g. "
+                        f"{'tox -e tfnightly' if wanted == 'nightly' else 'python -m harness run-releases ' + wanted})")
     raise UserError(f"no results for TensorFlow {wanted} (releases with results: "
-                    f"{', '.join(known) or 'none'}; run e.g. tox -e tf{wanted.replace('.', '')[:3]})")
+                    f"{', '.join(known) or 'none'}; {how_to_run(wanted)})")
+
+
+def how_to_run(wanted: str) -> str:
+    """The one command that gets results of a release: its tox environment when tox.ini has its
+    minor, else run-releases for a version of the index, else what tox.ini has."""
+    env = matrix_env(wanted)
+    if env is not None:
+        return f"run e.g. tox -e {env.name}"
+    minors = [e.minor for e in toxini.read()]
+    if _minor_of(wanted) and wanted.count(".") == 2:
+        return (f"{wanted} is outside tox.ini's releases ({minors[0]} – {minors[-1]}): run "
+                f"python -m harness run-releases {wanted}")
+    return (f"{wanted} is no minor of tox.ini ({', '.join(minors)}); for another release of the "
+            f"index: python -m harness run-releases X.Y.Z")
+
+
+def matrix_env(wanted: str) -> toxini.TfEnv | None:
+    """tox.ini's environment of a release ('1.8.0') or minor ('1.8'); None if it has none."""
+    if wanted == "nightly" or nightly.is_nightly(wanted):
+        return next((e for e in toxini.read() if e.nightly), None)
+    minor = _minor_of(wanted)
+    return next((e for e in toxini.read() if minor and e.minor == minor), None)
 
 
 def find_result(docs: list[dict], wanted: str, case: str | None = None) -> dict:
@@ -118,25 +144,67 @@ def _newest_key(doc: dict, case: str | None) -> tuple:
     return (has_case, not version.is_prerelease, version)
 
 
-def write(case_file: Path, spec: caselib.CaseSpec, variant: dict, doc: dict, out: Path) -> str:
+@dataclass
+class Release:
+    """What a repro installs: the packages of a recorded run (exact pins) or, where no run of the
+    release is recorded, tox.ini's pins of its environment (ranges), said in the script's header."""
+
+    version: str  # '1.8.0', or the minor '1.8' of tox.ini where nothing was recorded
+    python: str  # 'X.Y'
+    requirements: list[str]
+    legacy_keras: bool
+    recorded: bool
+    note: str = ""
+
+    @classmethod
+    def of_run(cls, doc: dict) -> "Release":
+        env = doc["env"]
+        packages = env.get("packages", {})
+        return cls(env.get("tf_version", ""), ".".join(env.get("python_version", "3").split(".")[:2]),
+                   [f"{name}=={version}" for name, version in packages.items()
+                    if name not in _SKIP_PACKAGES],
+                   bool({"tf-keras", "tf-keras-nightly"} & set(packages)), True)
+
+    @classmethod
+    def of_tox_ini(cls, env: toxini.TfEnv, wanted: str, raw: Path) -> "Release":
+        spec, _, why = interpreters.pick(env.base_python)
+        if spec is None:
+            raise UserError(f"no results for TensorFlow {wanted} in {raw}, and no interpreter for "
+                            f"{env.name} here: {why}")
+        exact = wanted if wanted.count(".") == 2 and _minor_of(wanted) == env.minor else ""
+        deps = [f"{env.package}=={exact}" if exact and toxini.requirement_name(d) == env.package
+                else d for d in env.deps]
+        note = (f"no recorded run of TensorFlow {wanted} in {raw}: requirements.txt holds tox.ini's "
+                f"pins of {env.name} (ranges, not the exact packages of a run; `tox -e {env.name}` "
+                f"records them)")
+        return cls(exact or env.minor, ".".join(map(str, interpreters.parse_spec(spec))), deps,
+                   env.set_env.get("TF_USE_LEGACY_KERAS") == "1", False, note)
+
+
+def command_for(release: Release) -> str:
+    """The shell command that builds the environment and runs repro.py, runnable as it stands: the
+    interpreter by the absolute path `doctor` finds (pyenv, then PATH), else its plain name."""
+    exe, _ = interpreters.find(f"python{release.python}")
+    python = shlex.quote(str(exe)) if exe else f"python{release.python}"
+    pip_cap = ' "pip<22"' if release.python in ("3.6", "2.7") else " pip"
+    legacy = "TF_USE_LEGACY_KERAS=1 " if release.legacy_keras else ""
+    return (f"{python} -m venv venv && venv/bin/pip install -q -U{pip_cap} && "
+            f"venv/bin/pip install -q -r requirements.txt && {legacy}TF_CPP_MIN_LOG_LEVEL=2 "
+            f"venv/bin/python repro.py")
+
+
+def write(case_file: Path, spec: caselib.CaseSpec, variant: dict, release: Release, out: Path) -> str:
     """Write repro.py, requirements.txt and command.txt into out; returns the command."""
-    env = doc["env"]
     out.mkdir(parents=True, exist_ok=True)
-    what = f"case {spec.name}, TensorFlow {env.get('tf_version')}"
+    what = f"case {spec.name}, TensorFlow {release.version}"
+    header = f"\n\n{textwrap.fill(release.note, 96, initial_indent='# ', subsequent_indent='# ')}" \
+        if release.note else ""
     (out / "repro.py").write_text(
-        f'"""Standalone repro generated by tf-regression-harness: {what}."""\n\n'
+        f'"""Standalone repro generated by tf-regression-harness: {what}."""{header}\n\n'
         + strip_main(case_file.read_text(encoding="utf-8")) + _MAIN.format(what=what, variant=variant),
         encoding="utf-8")
-    pins = [f"{name}=={version}" for name, version in env.get("packages", {}).items()
-            if name not in _SKIP_PACKAGES]
-    (out / "requirements.txt").write_text("\n".join(pins) + "\n", encoding="utf-8")
-    py = ".".join(env.get("python_version", "3").split(".")[:2])
-    legacy = "TF_USE_LEGACY_KERAS=1 " if {"tf-keras", "tf-keras-nightly"} & set(
-        env.get("packages", {})) else ""
-    pip_cap = ' "pip<22"' if py in ("3.6", "2.7") else " pip"
-    command = (f"python{py} -m venv venv && venv/bin/pip install -q -U{pip_cap} && "
-               f"venv/bin/pip install -q -r requirements.txt && {legacy}TF_CPP_MIN_LOG_LEVEL=2 "
-               f"venv/bin/python repro.py")
+    (out / "requirements.txt").write_text("\n".join(release.requirements) + "\n", encoding="utf-8")
+    command = command_for(release)
     (out / "command.txt").write_text(command + "\n", encoding="utf-8")
     return command
 
@@ -163,11 +231,18 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(spec.problem)
     variant = parse_variant(spec, args.variant)
     docs, _ = load.load_dir(args.raw)
-    doc = find_result(load.merge_per_version(docs), args.tf, spec.name)
-    version = doc["env"]["tf_version"]
-    out = args.out or Path("results") / "repro" / f"{spec.name}-tf{version}"
-    command = write(Path(spec.path), spec, variant, doc, out)
-    print(f"wrote {out}/repro.py, requirements.txt ({doc['env'].get('python_version')}), command.txt")
+    try:
+        release = Release.of_run(find_result(load.merge_per_version(docs), args.tf, spec.name))
+    except UserError:
+        env = matrix_env(args.tf)
+        if env is None:  # nothing recorded and no environment of tox.ini: say how to get it
+            raise
+        release = Release.of_tox_ini(env, args.tf, args.raw)
+    out = args.out or Path("results") / "repro" / f"{spec.name}-tf{release.version}"
+    command = write(Path(spec.path), spec, variant, release, out)
+    print(f"wrote {out}/repro.py, requirements.txt (Python {release.python}), command.txt")
+    if release.note:
+        print(f"note: {release.note}")
     print(f"variant: {caselib.variant_label([(axis, variant[axis]) for axis, _ in spec.axes])}")
     print(f"run it (in {out}): {command}")
     return 0

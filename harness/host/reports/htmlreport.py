@@ -104,7 +104,7 @@ def render(tables, root: Path = toxini.ROOT) -> str:
         "blind_ends": tables.blind_ends,
         "no_result": {g.release: g.reason(300) for g in tables.no_results},
         "changes": [named(line[2:]) for line in mdreport.changes(an, md=False)],
-        "reproduce": [{"case": s.case, "envs": s.envs, "first": s.first,
+        "reproduce": [{"case": s.case, "commands": s.commands(tables.raw_dir, tables.out_dir),
                        "source": analysis.case_source(tables.docs, s.case, root)}
                       for s in an.reproduce],
     }

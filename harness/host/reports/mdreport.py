@@ -203,10 +203,7 @@ def reproduce(tables, an, root: Path) -> list[str]:
     for step in an.reproduce:
         case = step.case
         lines += [f"### {case}", "", "With the harness (one command for all releases: `tox -p`):",
-                  "", "```sh", "python3 -m pip install -r requirements.txt",
-                  f"tox -e {step.envs} -- --case {case} && tox -e report",
-                  f"python -m harness repro --case {case} --tf {step.first}   # standalone script + pins",
-                  "```", ""]
+                  "", "```sh", *step.commands(tables.raw_dir, tables.out_dir), "```", ""]
         source = analysis.case_source(tables.docs, case, root)
         if source:
             lines += [f"<details><summary>Source of the case ({source[0]})</summary>", "",

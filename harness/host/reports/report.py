@@ -36,6 +36,8 @@ class Tables:
     # missing first or last releases hide
     no_results: list[coverage.NoResult] = field(default_factory=list)
     blind_ends: list[str] = field(default_factory=list)
+    raw_dir: Path = Path("results/raw")  # where the raw files were read, and where the report goes:
+    out_dir: Path = Path("results")  # both for the commands the report prints
 
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
@@ -67,7 +69,8 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     wide = matrix.to_matrix(tidy, never)
     tables = Tables(tidy, wide, matrix.transitions(tidy, never), problems, missing,
                     docs, fingerprints, values.changes(fingerprints, value_tol), value_tol,
-                    partials=partials, no_results=gaps,
+                    partials=partials, no_results=gaps, raw_dir=raw_dir,
+                    out_dir=raw_dir.parent if raw_dir.name == "raw" else raw_dir,
                     blind_ends=coverage.ends(gaps, _expected(envs, wide)))
     tables.analysis = analyse(tables, load.variants(docs))
     return tables
@@ -110,6 +113,7 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
           root: Path = ROOT) -> list[Path]:
     """Every output: the CSV tables, report.md, report.html and the heatmap."""
     from harness.host.reports import htmlreport
+    tables.out_dir = out_dir
     paths = write_tables(tables, out_dir)
     md = mdreport.render(tables, root, only_changing=only_changing)
     paths.append(out_dir / "report.md")
@@ -215,8 +219,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: report.md has {md_size} characters, over GitHub's comment limit of "
               f"{mdreport.GITHUB_COMMENT_LIMIT}: narrow it with --case NAME or --only-changing")
     print("\n".join(summary(tables)))
-    if tables.no_results:
-        print(f"harness: {len(tables.no_results)} release(s) of tox.ini without results "
-              f"({', '.join(n.release for n in tables.no_results)}): exit status 1")
+    failed = [n for n in tables.no_results if n.status != coverage.NOT_RUN]
+    if failed:
+        print(f"harness: {len(failed)} release(s) of tox.ini failed or could not run "
+              f"({', '.join(n.release for n in failed)}): exit status 1")
         return 1
     return 0

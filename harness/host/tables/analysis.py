@@ -6,6 +6,8 @@ changes, the environments, value changes and the steps to reproduce, each once p
 """
 from __future__ import annotations
 
+import os
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,20 @@ class NightlyNews:
     changed: list[tuple[tuple, str, str]] = field(default_factory=list)  # (column, old, new)
 
 
+DEFAULT_CASES, DEFAULT_RAW, DEFAULT_OUT = "cases", "results/raw", "results"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as a command run from the checkout takes it: relative inside the checkout (no
+    '..'), absolute outside it."""
+    full = Path(os.path.normpath(ROOT / path))
+    try:
+        return full.relative_to(ROOT).as_posix() or "."
+    except ValueError:
+        return str(full)
+
+
 @dataclass
 class Repro:
     """How to reproduce one case: the tox environments of its findings and the repro's release."""
@@ -46,6 +62,23 @@ class Repro:
     case: str
     envs: str
     first: object
+    cases_dir: str = DEFAULT_CASES  # where its file is, as a command line names it
+
+    def commands(self, raw: Path, out: Path) -> list[str]:
+        """The commands of the report's Reproduce section, each runnable as printed from the
+        checkout: --cases, --out and --raw wherever they are not the defaults."""
+        cases = [] if self.cases_dir == DEFAULT_CASES else ["--cases", self.cases_dir]
+        raw_arg, out_arg = shown_path(raw), shown_path(out)
+        keep = [] if raw_arg == DEFAULT_RAW else ["--out", raw_arg]
+        report = "" if (raw_arg, out_arg) == (DEFAULT_RAW, DEFAULT_OUT) else \
+            f" -- --raw {shlex.quote(raw_arg)} --out {shlex.quote(out_arg)}"
+        run = " ".join(shlex.quote(a) for a in [*cases, "--case", self.case, *keep])
+        where = " ".join(shlex.quote(a) for a in [*cases, *(["--raw", raw_arg] if keep else [])])
+        return ["python3 -m pip install -r requirements.txt",
+                f"tox -e {self.envs} -- {run} && tox -e report{report}",
+                f"python -m harness repro --case {shlex.quote(self.case)} --tf {self.first}"
+                + (f" {where}" if where else "") + "   # standalone script + pins"]
+
 
 
 @dataclass
@@ -134,11 +167,14 @@ def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> lis
     """Per case with findings (else every case): the environments of its releases at a finding."""
     cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tidy["case"]) - {load.ANY})
     env_of = {d["env"].get("tf_version"): d["env_name"] for d in docs}
+    files = {cell["case"]: cell["case_file"] for d in docs for cell in d["cells"] if cell.get("case_file")}
     out = []
     for case in cases:
         versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
         envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
-        out.append(Repro(case, envs, versions[0] if versions else (env_of and next(iter(env_of)))))
+        folder = shown_path(Path(files[case]).parent) if case in files else DEFAULT_CASES
+        out.append(Repro(case, envs, versions[0] if versions else (env_of and next(iter(env_of))),
+                         folder))
     return out
 
 
