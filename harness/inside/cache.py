@@ -9,7 +9,7 @@ imported here. A cell's key is a hash of everything its result depends on:
   import), the interpreter's version and the TF_*/KERAS_* environment variables;
 - the harness's inside code (harness/inside/*.py, harness/schema.py, harness/__init__.py and
   __main__.py), not its git commit: host code and docs do not invalidate results;
-- the options that change results (numeric check, values, break points, eps, tol). Not --timeout:
+- the options that change results (numeric check, values, break points, eps, tol, none_dim). Not --timeout:
   a cell that finished did so within any timeout; cells that timed out or crashed are always run
   again, and so are cells a worker could not start for.
 

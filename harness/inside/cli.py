@@ -41,11 +41,24 @@ def parse_args(argv):
                    help="finite-difference step, relative to the source's RMS (default: %(default)g)")
     p.add_argument("--numeric-tol", type=float, default=numeric.DEFAULT_TOL, metavar="TOL",
                    help="relative error above which a gradient is a mismatch (default: %(default)g)")
+    p.add_argument("--none-dim", type=_positive_int, default=numeric.NONE_SIZE, metavar="N",
+                   help="size given to the None dimensions of placeholders the case does not feed "
+                        "(default: %(default)s); a case that reshapes to a fixed batch needs it")
     p.add_argument("--rerun", action="store_true",
                    help="run every cell again, ignoring the results of earlier runs (the cache)")
     p.add_argument("--env-name", default=None,
                    help="name of the result file (default: tox's environment name, else tf-VERSION)")
     return p.parse_args(argv)
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("{!r}: must be a whole number >= 1".format(text))
+    return value
 
 
 def _now():
@@ -60,7 +73,7 @@ def _say(text):
 def _options(args):
     """What the worker is told to do beyond tf.gradients."""
     return {"numeric": args.numeric, "values": args.values, "breakpoint": args.breakpoint,
-            "eps": args.numeric_eps, "tol": args.numeric_tol}
+            "eps": args.numeric_eps, "tol": args.numeric_tol, "none_dim": args.none_dim}
 
 
 def plan(specs, all_variants):

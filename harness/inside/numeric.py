@@ -27,7 +27,10 @@ from harness.schema import ERROR, GRAD, NONFINITE
 
 DEFAULT_EPS = 1e-3
 DEFAULT_TOL = 0.05
-NONE_SIZE = 2  # the size given to None dimensions of generated feeds
+NONE_SIZE = 2  # the size given to None dimensions of generated feeds (--none-dim)
+# The numeric `why` of every present gradient of a cell whose forward pass fails at the inputs: the
+# report looks for it (a case none of whose gradients could be checked is said on its first screen).
+FORWARD_FAILS = "not evaluated: the forward pass fails at the evaluated inputs: "
 
 
 def _np():
@@ -35,10 +38,11 @@ def _np():
     return numpy
 
 
-def generated_value(name, shape, dtype):
-    """A deterministic value for a placeholder: normal floats, True, small positive integers."""
+def generated_value(name, shape, dtype, none_size=NONE_SIZE):
+    """A deterministic value for a placeholder: normal floats, True, small positive integers;
+    `none_size` for each None dimension (and for the one dimension of an unknown shape)."""
     np = _np()
-    shape = [NONE_SIZE if d is None else d for d in (shape if shape is not None else [NONE_SIZE])]
+    shape = [none_size if d is None else d for d in (shape if shape is not None else [None])]
     dtype = getattr(dtype, "base_dtype", dtype)
     if dtype.is_bool:
         return np.ones(shape, dtype=bool)
@@ -53,8 +57,9 @@ class FeedError(ValueError):
     """A case's `feeds` that do not fit its graph; the message names the placeholder."""
 
 
-def feeds(graph, given):
-    """Every placeholder of the graph -> value: the case's own feeds first, generated for the rest.
+def feeds(graph, given, none_size=NONE_SIZE):
+    """Every placeholder of the graph -> value: the case's own feeds first, generated for the rest
+    (`none_size` for their None dimensions: the run's --none-dim).
 
     A given key that is not a tensor of the graph, or a value whose shape the placeholder cannot
     take, raises FeedError. Non-finite values are allowed: some bugs need them.
@@ -72,7 +77,7 @@ def feeds(graph, given):
                 key.op.name, shape, got))
     for ph in tfapi.placeholders(graph):
         if ph not in out:
-            value = generated_value(ph.op.name, tfapi.static_shape(ph), ph.dtype)
+            value = generated_value(ph.op.name, tfapi.static_shape(ph), ph.dtype, none_size)
             if value is not None:
                 out[ph] = value
     return out
@@ -92,7 +97,7 @@ def evaluate(pairs, evaluator, options):
         first = evaluator.targets()
         second = evaluator.targets()
     except Exception as exc:  # the inputs do not run: nothing about the gradients follows
-        why = "not evaluated: the forward pass fails at the evaluated inputs: " + short_error(exc)
+        why = FORWARD_FAILS + short_error(exc)
         for pair in present:
             pair["numeric"] = {"checked": False, "why": why}
         return {"why": why}

@@ -127,7 +127,8 @@ class Worker(object):
             if failed:
                 return failed
             try:
-                feed_dict = numeric.feeds(graph, built.get("feeds"))
+                feed_dict = numeric.feeds(graph, built.get("feeds"),
+                                          self.options.get("none_dim", numeric.NONE_SIZE))
             except numeric.FeedError as exc:
                 return {"status": ERROR, "pairs": [], "detail": "{}: {}".format(cell["case"], exc)}
             sources = built.get("sources")

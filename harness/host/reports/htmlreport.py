@@ -23,9 +23,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{overflow-wrap:normal}
+.box{max-width:100%;overflow-x:auto}
+code{overflow-wrap:anywhere}
 th.rel{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:12px}
-td.s{font-size:11px;text-align:center;min-width:3.2em}
+td.s{font-size:10px;text-align:center;min-width:2.6em;padding:2px 1px;word-break:break-all}
+th.rel{padding:2px 1px}
 th.none{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f4c7c3 4px,#f4c7c3 8px);color:#a50026}
 tr.group th{background:#f3f3f3}
 tr.transition th{background:#333;color:#fff}

@@ -37,6 +37,13 @@ def no_results(tables) -> list[str]:
     return lines + [""]
 
 
+def not_checked(an) -> list[str]:
+    """'## Gradients not checked': cases whose forward pass fails at the generated inputs."""
+    if not an.unchecked:
+        return []
+    return ["## Gradients not checked", "", *[f"- {u.sentence(md=True)}" for u in an.unchecked], ""]
+
+
 def changes(an, md: bool = True) -> list[str]:
     """The findings, one line per change shared by several variants of a case."""
     return [f"- {f.sentence(_variants(an, f.case, vs), md=md)}"
@@ -262,8 +269,8 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     head = name_nightlies(headline(tables, an), an)
     what = head.index("## What changed")
     end = what + head[what:].index("", 2)  # the blank line after the findings
-    parts = head[:2] + no_results(tables) + head[2:3] + origin(tables) + head[3:end] \
-        + nightly_opening(an) + head[end:]
+    parts = head[:2] + no_results(tables) + not_checked(an) + head[2:3] + origin(tables) \
+        + head[3:end] + nightly_opening(an) + head[end:]
     parts += compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:

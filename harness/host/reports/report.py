@@ -137,6 +137,7 @@ def summary(tables: Tables) -> list[str]:
                      f"{'them' if len(gaps) != 1 else 'it'} is placed between the releases around):")
         lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps)]
         lines += [f"  {sentence}" for sentence in tables.blind_ends]
+    lines += [f"not checked: {u.sentence()}" for u in tables.analysis.unchecked]
     lines += provenance.origin_lines(tables.docs, tables.partials)
     found = [f.line() for f in tables.analysis.changes]
     unseen = f" (among the releases with results; {len(gaps)} without)" if gaps else ""

@@ -16,7 +16,8 @@ import pandas as pd
 from harness.host.tables import diagnosis, load, matrix, nightly
 from harness.host.tables.findings import ColumnGroup, Finding, changing_groups, findings
 from harness.host.tables.variants import Variants
-from harness.schema import NOT_OUTCOMES
+from harness.inside.numeric import FORWARD_FAILS, NONE_SIZE
+from harness.schema import GRAD, NOT_OUTCOMES
 
 ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
 PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
@@ -82,6 +83,44 @@ class Repro:
 
 
 @dataclass
+class Unchecked:
+    """A case none of whose present gradients could be evaluated on some releases: its forward pass
+    fails at the inputs the harness made, so `grad` there says nothing of their values."""
+
+    case: str
+    releases: list[str]
+    why: str  # the first release's exception
+    none_dim: int  # the size the run gave None dimensions
+
+    def sentence(self, md: bool = False) -> str:
+        code = (lambda t: f"`{t}`") if md else (lambda t: t)
+        n = len(self.releases)
+        where = ", ".join(self.releases) if n <= 4 else f"{self.releases[0]} – {self.releases[-1]} ({n} releases)"
+        return (f"{code(self.case)}: none of its gradients was checked on {where}: the forward pass "
+                f"fails at the generated inputs ({self.why}). Give the case {code('feeds')} "
+                f"(values for its placeholders), or another size for None dimensions: "
+                f"{code('--none-dim N')} (this run: {self.none_dim})")
+
+
+def unchecked(tidy: pd.DataFrame, docs: list[dict]) -> list[Unchecked]:
+    """Cases whose every `grad` pair of a release was not evaluated because the forward pass failed."""
+    marker = "no numeric verdict: " + FORWARD_FAILS
+    grads = tidy[tidy["status"] == GRAD]
+    dims = {d["env"].get("tf_version"): (d.get("run") or {}).get("options", {}).get(
+        "none_dim", NONE_SIZE) for d in docs}
+    out = []
+    for case, rows in grads.groupby("case", sort=False):
+        failed = rows["detail"].str.contains(marker, regex=False)
+        per_release = failed.groupby(rows["tf_version"]).all()
+        releases = sorted(per_release[per_release].index, key=matrix.version_key)
+        if releases:
+            first = rows[(rows["tf_version"] == releases[0]) & failed]["detail"].iloc[0]
+            out.append(Unchecked(case, releases, first.split(marker, 1)[1][:200],
+                                 dims.get(releases[0], NONE_SIZE)))
+    return out
+
+
+@dataclass
 class Analysis:
     """One report's findings and diagnosis, for every view."""
 
@@ -97,6 +136,7 @@ class Analysis:
     packages: list[tuple[str, dict[str, str]]]  # (release, packages) at each finding
     value_changes: pd.DataFrame
     reproduce: list[Repro]
+    unchecked: list[Unchecked] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Finding]:
@@ -121,7 +161,8 @@ def analyse(tables, variants: Variants) -> Analysis:
     return Analysis(variants, found, groups, unchanged, diagnosis.break_points(tables.tidy),
                     diagnosis.triggers(tables.tidy, variants), names,
                     nightly_news(tables.matrix, names), environment_rows(tables.docs, tables.problems),
-                    packages, tables.value_changes, reproduce(found, tables.tidy, tables.docs))
+                    packages, tables.value_changes, reproduce(found, tables.tidy, tables.docs),
+                    unchecked(tables.tidy, tables.docs))
 
 
 def nightly_names(docs: list[dict]) -> dict[str, str]:
