@@ -11,9 +11,10 @@ sys.argv, and runs nothing over the network.
 - A bare `tox -p` runs one environment per core (tox's `auto`), not all at once.
 - A TensorFlow environment whose setup failed in this run (its installer command failed, or no
   interpreter for it) leaves a raw result file saying so, with the installer's own message, so the
-  report shows a row with the reason, not a hole. Nothing is written for an environment that was not
-  run, was interrupted, or was only set up (`--notest`) without failing; results already in its raw
-  file are never replaced (harness/host/envs/failures.py).
+  report shows a row with the reason, not a hole; so does one this plugin's own code failed to set
+  up (tox's "internal error"). Nothing is written for an environment that was not run, was
+  interrupted, or was only set up (`--notest`) without failing; results already in its raw file are
+  never replaced (harness/host/envs/failures.py).
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ _SPEC = re.compile(r"^python\d\.\d+$")
 _LINKS: list[Path] = []  # this run's folder of pythonX.Y links (tox's work_dir/.interpreters)
 _INSTALLS: dict[str, list[str]] = {}  # environment -> what tox asked to install in this run
 _REACHED: set[str] = set()
+_BROKEN: dict[str, str] = {}  # environment -> this plugin's own exception while setting it up
 
 
 @impl(trylast=True)  # after tox's own options exist
@@ -61,24 +63,33 @@ def tox_add_core_config(core_conf, state):  # noqa: ARG001
 def tox_add_env_config(env_conf, state):  # noqa: ARG001
     for definition in env_conf.get_configs():
         if "base_python" in definition.keys:
-            definition.post_process = _narrowing(getattr(definition, "post_process", None))
+            definition.post_process = _narrowing(getattr(definition, "post_process", None),
+                                                 env_conf.name)
 
 
-def _narrowing(original):
-    """base_python's post-processing, then the first interpreter of the list that is available here."""
+def _narrowing(original, name: str):
+    """base_python's post-processing, then the first interpreter of the list that is available here.
+
+    An exception of this plugin's own is remembered for the environment (tox reports it as an
+    internal error and runs nothing): its teardown records it as the environment's failure, so the
+    report names it instead of showing a release that silently has no result."""
 
     def narrow(value):
-        if original is not None:
-            value = original(value)
-        specs = list(value or ())
-        if not specs or not all(_SPEC.match(spec) for spec in specs):
-            return value
-        spec, _, _ = interpreters.pick(specs)
-        if spec is None:
-            return value
-        if _LINKS:
-            interpreters.link_dir({spec}, _LINKS[0])
-        return [spec]
+        try:
+            if original is not None:
+                value = original(value)
+            specs = list(value or ())
+            if not specs or not all(_SPEC.match(spec) for spec in specs):
+                return value
+            spec, _, _ = interpreters.pick(specs)
+            if spec is None:
+                return value
+            if _LINKS:
+                interpreters.link_dir({spec}, _LINKS[0])
+            return [spec]
+        except Exception as exc:
+            _BROKEN[name] = f"{type(exc).__name__}: {exc}"
+            raise
 
     return narrow
 
@@ -120,6 +131,9 @@ def _interrupted(tox_env) -> bool:
 def _setup_failure(tox_env) -> tuple[str, str] | None:
     """(status, detail) when this run's setup of the environment failed, else None."""
     name = tox_env.name
+    if name in _BROKEN:
+        return INSTALL_FAILED, (f"tox stopped before setting it up: the harness's tox plugin failed "
+                                f"(toxfile.py, base_python): {_BROKEN[name]}")
     log_dir = Path(tox_env.env_log_dir)
     failed = [log for log in failures.logs_since(log_dir, _STARTED) if log.exit_code not in (0, None)]
     if any(log.exit_code < 0 for log in failed):  # killed by a signal: interrupted, not failed

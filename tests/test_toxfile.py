@@ -197,3 +197,21 @@ def test_the_installers_message_is_kept_without_its_decoration(tmp_path):
     silent = tmp_path / "4-install_deps.log"
     silent.write_text("run_id: install_deps\nexit_code: 2\n")
     assert "see tox's log" in failures.install_detail([], failures.read_log(silent), tmp_path)
+
+
+def test_a_failure_of_the_plugin_itself_is_the_environments_recorded_failure(project, monkeypatch):
+    """The race of issue 24 planted: linking the interpreter raises inside tox's own process. tox
+    calls it an internal error and runs nothing; the release must not silently have no result."""
+    from harness.host.envs import interpreters
+
+    def broken(specs, target):
+        raise FileNotFoundError(2, "No such file or directory", ".interpreters/.python3.6.2831")
+
+    monkeypatch.setattr(interpreters, "link_dir", broken)
+    proj = project()
+    out = proj.run("-e", "tf18")
+    out.assert_failed()
+    doc = _doc(proj.path / "raw" / "tf18.json")
+    assert doc["env_status"] == "install_failed"
+    assert doc["env_detail"].startswith("tox stopped before setting it up: the harness's tox plugin "
+                                        "failed (toxfile.py, base_python): FileNotFoundError: ")
