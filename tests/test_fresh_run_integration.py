@@ -51,3 +51,19 @@ def test_every_command_of_the_reproduce_section_runs_as_printed(tmp_path):
                              timeout=1800)
         assert ran.returncode == 0, command + "\n" + ran.stdout[-2000:] + ran.stderr[-2000:]
     assert (out / "report.md").read_text().count("none` up to 1.8.0") >= 1
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_the_five_python_3_6_environments_set_up_at_once_into_an_empty_work_dir(attempt, tmp_path):
+    """The race of issue 24 for real: `tox -p` fills an empty .interpreters from one thread per
+    environment; five of them want the same python3.6 link at once."""
+    envs = ["tf18", "tf19", "tf110", "tf111", "tf112"]
+    proc = subprocess.run([sys.executable, "-m", "tox", "run-parallel", "-p", "all", "--notest",
+                           "--workdir", str(tmp_path / "wd"), "-e", ",".join(envs)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "internal error" not in proc.stdout + proc.stderr
+    for env in envs:
+        assert f"{env}: OK" in proc.stdout, proc.stdout[-3000:]
+    links = tmp_path / "wd" / ".interpreters"
+    assert sorted(p.name for p in links.iterdir()) == ["python3.6"]
