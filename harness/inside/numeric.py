@@ -119,9 +119,8 @@ def evaluate(pairs, evaluator, options):
         pair["value"] = value
         if value.get("nan") or value.get("inf"):
             facts = {"checked": True, "counts": value}
-            facts["components"] = _components(evaluator, pair, plain, ones, options)
-            pair.update({"status": NONFINITE, "numeric": facts,
-                         "detail": describe(NONFINITE, facts, options.get("tol", DEFAULT_TOL))})
+            pair.update({"status": NONFINITE, "numeric": facts})
+            _explain(pair, evaluator, plain, ones, options)
     if options.get("numeric", True):
         if deterministic:
             check(pairs, evaluator, first, plain, options)
@@ -157,6 +156,19 @@ def _own_gradients(evaluator, present, ones):
                 pair["numeric"] = {"checked": False,
                                    "why": "evaluation failed: " + short_error(exc)}
     return values, ok
+
+
+def _explain(pair, evaluator, plain, ones, options):
+    """The detail of a verdict already reached (pair's status and numeric facts set): per-element
+    numbers where the source is small, then the sentence. Nothing that fails here undoes the
+    verdict: the detail then says what could not be described."""
+    facts = pair["numeric"]
+    try:
+        facts["components"] = _components(evaluator, pair, plain, ones, options)
+        pair["detail"] = describe(pair["status"], facts, options.get("tol", DEFAULT_TOL))
+    except Exception as exc:
+        pair["detail"] = "{} (its details could not be described: {})".format(
+            pair["status"], short_error(exc))
 
 
 def _components(evaluator, pair, plain, ones, options):
@@ -229,10 +241,10 @@ def check(pairs, evaluator, base, plain, options):
             facts.update({"checked": True, "eps": eps, "tol": tol})
             pair["numeric"] = facts
             if status != GRAD:
+                pair["status"] = status
                 if status == NONFINITE:  # tf.gradients' own was finite, the projected one not
                     facts["counts"] = fdmath.fingerprint(grads[(pair["target"], source)])
-                facts["components"] = _components(evaluator, pair, plain, ones, options)
-                pair["status"], pair["detail"] = status, describe(status, facts, tol)
+                _explain(pair, evaluator, plain, ones, options)
 
 
 def _differences(evaluator, source, s0, step, projections, targets, base):

@@ -1,0 +1,71 @@
+"""numeric.evaluate on a numpy stand-in for an evaluator (pure logic of the inside check; the real
+TensorFlow evaluators are tested in the integration tests)."""
+import numpy as np
+import pytest
+
+from harness.inside import numeric
+from harness.schema import GRAD, MISMATCH, NONFINITE
+
+
+class Fake(object):
+    """target y = sum(w * x sin x) of a source x, with a gradient function that can be wrong."""
+
+    def __init__(self, n=64, wrong=None):
+        r = np.random.RandomState(0)
+        self.x0 = r.uniform(-2, 2, n).astype("float32")
+        self.w = r.uniform(0.5, 1.5, n).astype("float32")
+        self.x = self.x0.copy()
+        self.wrong = wrong or (lambda g: g)
+
+    def targets(self):
+        return {"y": [np.float32(np.sum(self.w * self.x * np.sin(self.x)))]}
+
+    def gradients(self, projections, pairs):
+        r = float(np.asarray(projections["y"][0]))
+        g = r * self.w * (np.sin(self.x) + self.x * np.cos(self.x))
+        return {("y", "x"): self.wrong(g.astype("float32"))}
+
+    def unperturbable(self, name):
+        return ""
+
+    def get(self, name):
+        return self.x
+
+    def set(self, name, value):
+        self.x = np.asarray(value, dtype="float32")
+
+    def reset(self, name):
+        self.x = self.x0.copy()
+
+
+def pair():
+    return {"target": "y", "source": "x", "status": GRAD, "dtype": "float32", "shape": "[64]"}
+
+
+def evaluate(fake):
+    p = pair()
+    numeric.evaluate([p], fake, {"numeric": True})
+    return p
+
+
+def test_an_all_nan_gradient_of_a_large_source_is_nonfinite_with_a_detail():
+    """Issue 25: the detail of an all-NaN gradient raised KeyError('analytic') and the verdict
+    was lost: `grad`."""
+    got = evaluate(Fake(wrong=lambda g: np.full_like(g, np.nan)))
+    assert got["status"] == NONFINITE
+    assert got["detail"].startswith("64 NaN, 0 Inf of 64 elements")
+
+
+def test_a_failure_while_describing_a_verdict_keeps_the_verdict(monkeypatch):
+    def planted(*args):
+        raise RuntimeError("planted: the detail's evaluation fails")
+
+    monkeypatch.setattr(numeric, "_components", planted)
+    got = evaluate(Fake(n=4, wrong=lambda g: g * 2.0))
+    assert got["status"] == MISMATCH
+    assert "its details could not be described: RuntimeError: planted" in got["detail"]
+
+
+def test_the_correct_gradient_is_grad():
+    got = evaluate(Fake())
+    assert got["status"] == GRAD and got["numeric"]["checked"] is True
