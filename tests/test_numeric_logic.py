@@ -3,7 +3,7 @@ TensorFlow evaluators are tested in the integration tests)."""
 import numpy as np
 import pytest
 
-from harness.inside import numeric
+from harness.inside import fdcheck, numeric
 from harness.schema import GRAD, MISMATCH, NONFINITE
 
 
@@ -60,7 +60,7 @@ def test_a_failure_while_describing_a_verdict_keeps_the_verdict(monkeypatch):
     def planted(*args):
         raise RuntimeError("planted: the detail's evaluation fails")
 
-    monkeypatch.setattr(numeric, "_components", planted)
+    monkeypatch.setattr(fdcheck, "_components", planted)
     got = evaluate(Fake(n=4, wrong=lambda g: g * 2.0))
     assert got["status"] == MISMATCH
     assert "its details could not be described: RuntimeError: planted" in got["detail"]
