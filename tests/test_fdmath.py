@@ -131,7 +131,7 @@ def test_a_kink_is_no_verdict_only_when_tensorflow_lies_between_the_sides():
 
 
 def test_no_verdict_always_says_why():
-    status, facts = fdmath.verdict(1.0, 0.5, 0.9, False, 0.05)  # the difference moves with h
+    status, facts = fdmath.verdict(2.0, 0.5, 0.9, False, 0.05)  # the difference moves with h
     assert status == GRAD and facts["inconclusive"] and "noise of the step" in facts["why"]
     status, facts = fdmath.verdict(0.0, 1.0, 0.5, True, 0.05)  # all zero, fd within its noise
     assert status == GRAD and facts["inconclusive"] and "all-zero gradient" in facts["why"]

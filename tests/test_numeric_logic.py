@@ -69,3 +69,42 @@ def test_a_failure_while_describing_a_verdict_keeps_the_verdict(monkeypatch):
 def test_the_correct_gradient_is_grad():
     got = evaluate(Fake())
     assert got["status"] == GRAD and got["numeric"]["checked"] is True
+
+
+def _one(g, at):
+    out = np.zeros_like(g)
+    out[at] = 1.0
+    return out
+
+
+FAULTS = {
+    "scale": lambda g: g * 1.01,
+    "element": lambda g: g + 0.1 * np.abs(g).max() * _one(g, np.argsort(np.abs(g))[len(g) // 2]),
+    "sign": lambda g: g * (1 - 2 * _one(g, int(np.argmax(np.abs(g))))),
+    "zero": lambda g: g * (1 - _one(g, int(np.argmax(np.abs(g))))),
+    "swap": lambda g: _swap(g),
+}
+
+
+def _swap(g):
+    out = g.copy()
+    i, j = int(np.argmax(g)), int(np.argmin(g))
+    out[i], out[j] = g[j], g[i]
+    return out
+
+
+@pytest.mark.parametrize("n", [64, 1024])
+@pytest.mark.parametrize("kind", sorted(FAULTS))
+def test_planted_faults_are_mismatches_in_float32(kind, n):
+    """The maths of the check alone (a float32 numpy function standing for TensorFlow)."""
+    fake = Fake(n=n, wrong=lambda g: FAULTS[kind](g).astype("float32"))
+    p = pair()
+    numeric.evaluate([p], fake, {"numeric": True})
+    assert p["status"] == MISMATCH, p.get("numeric")
+
+
+@pytest.mark.parametrize("n", [4, 64, 1024])
+def test_the_true_gradient_is_grad_with_a_verdict(n):
+    p = pair()
+    numeric.evaluate([p], Fake(n=n), {"numeric": True})
+    assert p["status"] == GRAD and p["numeric"]["checked"] and not p["numeric"].get("inconclusive")

@@ -10,7 +10,10 @@ from harness.inside.tferrors import short_error
 from harness.schema import GRAD, NONFINITE
 
 DEFAULT_EPS = 1e-3
-DEFAULT_TOL = 0.05
+DEFAULT_TOL = 1e-4
+FULL_PROBES = 2  # probes measured at two steps; the others at one, confirmed at two on a finding
+BLOCK_ELEMENTS = 8  # a larger source is probed block by block, about this many elements a block,
+MAX_BLOCKS = 16  # ... in at most this many blocks
 
 
 def _np():
@@ -109,58 +112,105 @@ def check(pairs, evaluator, base, plain, options):
 
 def _differences(evaluator, source, s0, step, projections, targets, base):
     """{target: (central difference of L at this step, smallest difference float resolution shows,
-    (forward, backward) one-sided differences from base, L at s0)}."""
+    (forward, backward) one-sided differences from base)}."""
     np = _np()
-    losses, ulp = {}, 0.0
+    losses, size = {}, {}
     try:
         for sign in (1.0, -1.0):
             evaluator.set(source, (s0 + sign * step).astype(s0.dtype))
             values = evaluator.targets()
             for t in targets:
                 losses[(t, sign)] = loss(projections[t], values[t])
-                ulp = max([ulp] + [float(np.finfo(v.dtype).eps) for v in values[t]])
+                # what float resolution allows: an ulp of each term of L, as independent errors
+                size[t] = max([size.get(t, 0.0)] + [
+                    float(np.finfo(v.dtype).eps) * float(np.sqrt(np.sum(np.square(r * v))))
+                    for r, v in zip(projections[t], values[t]) if np.issubdtype(v.dtype, np.floating)])
     finally:
         evaluator.reset(source)
     h = float(np.sqrt(np.sum(np.square(step)))) or 1.0
     out = {}
     for t in targets:
         up, down = losses[(t, 1.0)], losses[(t, -1.0)]
-        # Changes of L below ~100 ulps of L itself are round-off (float32: 1e-5 of L).
-        floor = fdmath.RESOLUTION * ulp * max(abs(up), abs(down)) / h
+        floor = fdmath.RESOLUTION * size[t] / h
         out[t] = ((up - down) / (2 * h), floor, ((up - base[t]) / h, (base[t] - down) / h))
     return out
 
 
+def _probes(source, s0, gradients):
+    """[(unit direction, targets)] of one source: every element of a small source (up to
+    fdmath.COMPONENTS); else its gradients' own directions (a wrong scale or sign shows there),
+    then one random +-1 direction per block of a fixed random partition of its elements into
+    _blocks(n) blocks (a wrong, zeroed or swapped element shows in its block's direction, the more
+    the smaller the block)."""
+    np = _np()
+    if 0 < s0.size <= fdmath.COMPONENTS:
+        return [(np.eye(s0.size)[i].reshape(s0.shape), list(gradients)) for i in range(s0.size)]
+    probes = directions(source, gradients)
+    r = rng("probe/" + source)
+    order = r.permutation(s0.size)
+    signs = r.randint(0, 2, size=s0.size) * 2.0 - 1.0
+    for block in np.array_split(order, _blocks(s0.size)):
+        d = np.zeros(s0.size)
+        d[block] = signs[block]
+        probes.append((fdmath.unit(d.reshape(s0.shape)), list(gradients)))
+    return probes
+
+
+def _blocks(n):
+    """Blocks of a source of n elements: about BLOCK_ELEMENTS each, at most MAX_BLOCKS."""
+    return max(2, min(MAX_BLOCKS, -(-n // BLOCK_ELEMENTS)))
+
+
 def _check_source(evaluator, source, group, grads, projections, base, eps, tol):
-    """{target: (status, facts)} for one source: +-h runs along each direction, +-h/2 only to
-    confirm a finding. A source of up to fdmath.COMPONENTS elements is checked element by element
-    (a gradient that misses one element shows); a larger one along its gradients' directions."""
+    """{target: (status, facts)} for one source along each probe (_probes): central differences at
+    +-h and +-h/2 for the first FULL_PROBES probes (Richardson's estimate, and the spread that
+    measures the arithmetic's error), at +-h only for the others, judged against the typical
+    spread and confirmed at h/2 where they disagree; then the probes of each target pooled
+    (fdmath.pooled)."""
     np = _np()
     s0 = evaluator.get(source)
     h = eps * (float(np.sqrt(np.sum(np.square(s0.astype("float64"))))) or np.sqrt(s0.size or 1.0))
     gradients = dict((p["target"], grads[(p["target"], source)].astype("float64")) for p in group)
-    if 0 < s0.size <= fdmath.COMPONENTS:
-        probes = [(np.eye(s0.size)[i].reshape(s0.shape), list(gradients)) for i in range(s0.size)]
-    else:
-        probes = directions(source, gradients)
-    measured = dict((t, []) for t in gradients)
-    for d, targets in probes:
-        first = _differences(evaluator, source, s0, h * d, projections, targets, base)
+    all_zero = dict((t, not np.any(g)) for t, g in gradients.items())
+    probes = _probes(source, s0, gradients)
+    per_element = 0 < s0.size <= fdmath.COMPONENTS
+    measured = dict((t, []) for t in gradients)  # (analytic, (fd, floor, sides), fd_half or None, d)
+    for i, (d, targets) in enumerate(probes):
+        full = _differences(evaluator, source, s0, h * d, projections, targets, base)
+        half = _differences(evaluator, source, s0, 0.5 * h * d, projections, targets, base) \
+            if i < FULL_PROBES else {}
         for t in targets:
-            measured[t].append((float((gradients[t] * d).sum()), first[t], d))
+            measured[t].append((float((gradients[t] * d).sum()), full[t],
+                                half[t][0] if t in half else None, d))
     out = {}
     for t, probes_t in measured.items():
-        all_zero = not np.any(gradients[t])
-        scale = max(max(abs(a), abs(m[0])) for a, m, _ in probes_t) if len(probes_t) > 1 else None
+        largest = max(max(abs(a), abs(m[0])) for a, m, _, _ in probes_t)
+        spreads = sorted(abs(m[0] - c2) for _, m, c2, _ in probes_t if c2 is not None)
+        typical = spreads[len(spreads) // 2] if spreads else 0.0
         verdicts = []
-        for analytic, (fd, floor, sides), d in probes_t:
-            status, facts = verdict(analytic, fd, fd, all_zero, tol, floor, sides, scale)
-            if status != GRAD:
-                half = _differences(evaluator, source, s0, 0.5 * h * d, projections, [t], base)
-                status, facts = verdict(analytic, fd, half[t][0], all_zero, tol, floor, sides,
-                                        scale)
+        for analytic, (fd, floor, sides), c2, d in probes_t:
+            floor = max(floor, typical)
+            # errors are measured against the largest derivative the probe's elements can give
+            # (the gradient's norm over them), or for a small source its largest element's
+            scale = largest if per_element else max(abs(analytic), abs(fd), float(
+                np.sqrt(np.sum(np.square(gradients[t][d != 0])))))
+            status, facts = verdict(analytic, fd, fd if c2 is None else c2, all_zero[t], tol, floor,
+                                    sides, scale)
+            if c2 is None and (status != GRAD or facts.get("z", 0) > fdmath.POOLED_Z):
+                # a finding (or a large part of one) at one step: confirmed with the second
+                c2 = _differences(evaluator, source, s0, 0.5 * h * d, projections, [t], base)[t][0]
+                status, facts = verdict(analytic, fd, c2, all_zero[t], tol, floor, sides, scale)
             verdicts.append((status, facts))
-        out[t] = fdmath.worst(verdicts)
-        if len(probes_t) > 1:
-            out[t][1]["elements"] = len(probes_t)
+        verdicts = fdmath.pooled(verdicts, tol)
+        doubtful = [v for v in verdicts if v[0] == GRAD and v[1].get("inconclusive")]
+        if not per_element and doubtful and not verdicts[0][1].get("inconclusive") \
+                and 2 * len(doubtful) <= len(verdicts):
+            # A few blocks at a kink or in the noise: the others and the gradient's own direction
+            # still tell; the verdict says how many could not.
+            kept = [v for v in verdicts if v not in doubtful]
+            out[t] = fdmath.worst(kept)
+            out[t][1]["unchecked_probes"] = len(doubtful)
+        else:
+            out[t] = fdmath.worst(verdicts)
+        out[t][1]["probes"] = len(probes_t)
     return out

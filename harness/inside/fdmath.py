@@ -9,8 +9,17 @@ import zlib
 from harness.schema import GRAD, MISMATCH, NONFINITE, ZERO
 
 SEED = 20180801
-NOISE_FACTOR = 5  # a mismatch must also exceed this many times the step-to-step change of the FD
-RESOLUTION = 100  # ulps of L below which a change of L is round-off
+# The estimate and its error. Two central differences, c1 at step h and c2 at h/2, give Richardson's
+# estimate c2 + (c2 - c1) / 3 (no h^2 term) and its error: |c2 - c1| over-counts the truncation
+# left in it, and ERROR_FACTOR scales the spread to the estimate's round-off (if L's round-off is
+# independent noise of size u: the spread is 1.6 u/h, the estimate's own error 1.9 u/h, and a
+# single spread is often smaller than its mean). A floor keeps it from trusting a lucky spread: the
+# median spread of the source's other probes, and RESOLUTION ulps of sum |r * y| over h.
+ERROR_FACTOR = 1.5
+NOISE_FACTOR = 4  # a mismatch exceeds this many estimated errors (and the relative tolerance)
+POOLED_Z = 2.5  # ... or, over several probes of one source, their root-mean-square does
+RESOLUTION = 1  # ulps of the terms of L (root-sum-square) below which a change of L is round-off
+SEEN = 0.05  # an agreement is a verdict where the check could have seen an error this large
 SHARED_COS = 0.5  # targets whose gradients are this aligned with the shared direction share runs
 FULL_VALUES = 64  # fingerprints hold every element of a value up to this size
 PROJECTIONS = 3  # ... and of larger ones: norm, sum, this many fixed random projections
@@ -34,13 +43,16 @@ def number(x):
 
 
 def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0, sides=None, scale=None):
-    """(status, facts) for one pair from a directional derivative and two finite differences.
+    """(status, facts) for one probe from a directional derivative and two finite differences.
 
-    floor: the smallest derivative the target's float resolution can show at this step. sides:
-    the (forward, backward) one-sided differences at the full step; where they disagree the function
-    has a kink or tie there, and TensorFlow's value between them is a valid subgradient: no verdict.
-    scale: the magnitude errors are measured against (default: the larger of the two values). A NaN
-    or Inf on TensorFlow's side is `nonfinite`; on the finite-difference side it gives no verdict.
+    fd and fd_half: central differences at step h and h/2; the comparison is with their Richardson
+    estimate, and the disagreement must exceed NOISE_FACTOR times its estimated error (the spread
+    of the two, times ERROR_FACTOR, at least `floor`: the smallest derivative float resolution can
+    show, or the source's typical spread) as well as `tol` relative to `scale` (default: the larger
+    of the two values). facts["z"] is the disagreement in estimated errors. sides: the (forward,
+    backward) one-sided differences at the full step; where they disagree the function has a kink
+    or tie there, and TensorFlow's value between them is a valid subgradient: no verdict. A NaN or
+    Inf on TensorFlow's side is `nonfinite`; on the finite-difference side it gives no verdict.
     Nothing non-finite can reach a comparison, so nothing non-finite can read as agreement.
     """
     facts = {"analytic": number(analytic), "finite_difference": number(fd)}
@@ -50,26 +62,32 @@ def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0, sides=None, scale=N
     if not all(math.isfinite(x) for x in (fd, fd_half, floor) + sides):
         facts.update({"inconclusive": True, "why": "finite difference is not finite"})
         return GRAD, facts
-    noise = max(abs(fd - fd_half), floor)
-    facts["noise"] = noise
-    scale = max(abs(analytic), abs(fd)) if scale is None else scale
+    estimate = fd_half + (fd_half - fd) / 3.0
+    noise = ERROR_FACTOR * max(abs(fd - fd_half), floor)
+    facts.update({"finite_difference": number(estimate), "noise": noise})
+    apart = abs(analytic - estimate)
+    facts["z"] = apart / noise if noise > 0 else (0.0 if apart == 0 else math.inf)
+    scale = max(abs(analytic), abs(estimate)) if scale is None else scale
     if all_zero:
-        clearly = abs(fd) > NOISE_FACTOR * noise and abs(fd) > 0
+        clearly = abs(estimate) > NOISE_FACTOR * noise and abs(estimate) > 0
         facts["rel_error"] = 1.0 if clearly else 0.0
         status = ZERO if clearly else GRAD
-        if not clearly and fd != 0:
+        if not clearly and estimate != 0:
             facts.update({"inconclusive": True, "why": "all-zero gradient, finite difference "
-                          "{:.5g} within the noise of the step ({:.3g})".format(fd, noise)})
+                          "{:.5g} within the noise of the step ({:.3g})".format(estimate, noise)})
             return GRAD, facts
     else:
-        rel = abs(analytic - fd) / scale if scale > 0 else 0.0
+        rel = apart / scale if scale > 0 else 0.0
         facts["rel_error"] = rel
-        status = GRAD if rel <= tol else MISMATCH
-        if status == MISMATCH and abs(analytic - fd) <= NOISE_FACTOR * noise:
-            # The difference moves with the step (float32 round-off, curvature): no verdict.
+        # the smallest relative error this probe could have told from the arithmetic's own
+        facts["resolution"] = NOISE_FACTOR * noise / scale if scale > 0 else math.inf
+        status = GRAD if rel <= tol or apart <= NOISE_FACTOR * noise else MISMATCH
+        if status == GRAD and facts["resolution"] > SEEN and rel > tol:
+            # Within what the arithmetic can tell (round-off, curvature), and that is too coarse
+            # to call it an agreement.
             facts.update({"inconclusive": True, "why": "TensorFlow {:.5g}, finite difference "
                           "{:.5g}, apart by less than the noise of the step ({:.3g})".format(
-                              analytic, fd, noise)})
+                              analytic, estimate, noise)})
             return GRAD, facts
     if status != GRAD and sides:
         low, high = min(sides), max(sides)
@@ -80,6 +98,30 @@ def verdict(analytic, fd, fd_half, all_zero, tol, floor=0.0, sides=None, scale=N
                                  "TensorFlow's value lies between".format(low, high)})
             return GRAD, facts
     return status, facts
+
+
+def pooled(verdicts, tol):
+    """Several probes of one source that each stay within NOISE_FACTOR estimated errors can still
+    disagree together: a gradient wrong in one element moves every random direction's derivative
+    by the same small amount. Where the root-mean-square of their disagreements (in estimated
+    errors) exceeds POOLED_Z over three or more conclusive probes, the probe that disagrees most
+    becomes a mismatch (if also beyond `tol`). Returns the verdicts, that one replaced."""
+    plain = [i for i, (status, facts) in enumerate(verdicts)
+             if status == GRAD and not facts.get("inconclusive") and math.isfinite(facts.get("z", 0))
+             and "rel_error" in facts]
+    if len(plain) < 3:
+        return verdicts
+    zs = [verdicts[i][1]["z"] for i in plain]
+    rms = math.sqrt(sum(z * z for z in zs) / len(zs))
+    if rms <= POOLED_Z:
+        return verdicts
+    top = max(plain, key=lambda i: verdicts[i][1]["z"])
+    facts = dict(verdicts[top][1], pooled_z=rms, pooled_probes=len(plain))
+    if facts["rel_error"] <= tol:
+        return verdicts
+    out = list(verdicts)
+    out[top] = (MISMATCH, facts)
+    return out
 
 
 RANK = {NONFINITE: 3, MISMATCH: 2, ZERO: 2, GRAD: 0}
@@ -126,8 +168,17 @@ def describe(status, facts, tol):
     if status == ZERO:
         return "gradient is all zero; " + numbers
     if status == MISMATCH:
-        return "{} (relative error {:.3g} > {:g})".format(numbers, facts["rel_error"], tol)
+        if "pooled_z" in facts:
+            return ("{} (relative error {:.3g} > {:g}; over {} directions the disagreements are "
+                    "{:.1f} times the finite differences' estimated error, root-mean-square)").format(
+                        numbers, facts["rel_error"], tol, facts["pooled_probes"], facts["pooled_z"])
+        return ("{} (relative error {:.3g} > {:g}, {} times the finite difference's estimated "
+                "error)").format(numbers, facts["rel_error"], tol, _times(facts.get("z")))
     return ""
+
+
+def _times(z):
+    return "{:.3g}".format(z) if z is not None and math.isfinite(z) else "infinitely many"
 
 
 def _floats(arrays):

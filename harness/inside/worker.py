@@ -79,6 +79,8 @@ class Worker(object):
         holds for that case's cells only: it is undone here and applied again around each of them."""
         if name not in self.modules:
             before = tfapi.switches()
+            # its folder first on the path, as when it runs on its own: its `_*.py` helpers import
+            sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
             try:
                 spec = importlib.util.spec_from_file_location("harness_case_" + name, path)
                 mod = importlib.util.module_from_spec(spec)
@@ -87,6 +89,7 @@ class Worker(object):
             except BaseException as exc:  # a case may raise anything, SystemExit included
                 self.modules[name] = (None, _failure("import failed:", exc, path), [])
             finally:
+                sys.path.pop(0)
                 tfapi.restore_switches(before)
         return self.modules[name]
 
