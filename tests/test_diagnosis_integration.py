@@ -156,3 +156,13 @@ def test_numeric_values_repeat_exactly_across_runs(seed_raw, tmp_path):
                 for field in ("analytic", "finite_difference"):
                     assert other["numeric"][field] == pair["numeric"][field], (key, pair_key, field)
     assert checked > 50
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize(("cause", "op", "op_type"), [("int_cast", "back", "Cast"),
+                                                      ("argmax", "index", "Cast"),
+                                                      ("round", "rounded", "Round")])
+def test_planted_causes_of_a_none_name_their_break_op(diag_raw, env, cause, op, op_type):
+    """Issue 25: an integer round trip read 'no tensor on the path receives a gradient'."""
+    pair = pairs(cells(diag_raw / f"{env}.json")[("blocked", f"cause={cause}")])[("y", "w")]
+    assert (pair["status"], pair["break_op"], pair["break_type"]) == ("none", op, op_type), pair

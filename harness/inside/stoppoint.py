@@ -54,7 +54,9 @@ def statuses(api, ys, tensors):
 
 
 def _path_inputs(tensor, ops, start, ys):
-    """The path tensors an op's output depends on, seen through while-loop internals."""
+    """The path tensors an op's output depends on, seen through while-loop internals; an integer or
+    boolean tensor on the path is one too (no gradient flows through it: a cast to int and back,
+    an argmax)."""
     found, seen, todo = [], set(), [tensor.op]
     while todo:
         op = todo.pop()
@@ -62,11 +64,17 @@ def _path_inputs(tensor, ops, start, ys):
             if inp.op not in ops or inp in seen:
                 continue
             seen.add(inp)
-            if inp.op is start or _askable(inp, ops, ys):
+            if inp.op is start or _askable(inp, ops, ys) or _discrete(inp):
                 found.append(inp)
             elif tfapi.in_while_loop(inp.op) and tfapi.is_float(inp.dtype):
                 todo.append(inp.op)
     return found
+
+
+def _discrete(tensor):
+    """An integer or boolean tensor (not a resource handle or a variant)."""
+    dtype = getattr(tensor.dtype, "base_dtype", tensor.dtype)
+    return bool(getattr(dtype, "is_integer", False) or getattr(dtype, "is_bool", False))
 
 
 def locate(api, ys, source, cache):
@@ -83,8 +91,15 @@ def locate(api, ys, source, cache):
     while queue:
         tensor = queue.popleft()
         inputs = _path_inputs(tensor, ops, start, ys)
-        cache.update(statuses(api, ys, [t for t in inputs if t not in cache and t.op is not start]))
+        cache.update(statuses(api, ys, [t for t in inputs if t not in cache and t.op is not start
+                                        and not _discrete(t)]))
         for inp in inputs:
+            if _discrete(inp):
+                detail = ("backprop stops at {} ({}): {} receives a gradient, its input {} is {}: "
+                          "no gradient flows through it").format(
+                              tensor.op.name, tensor.op.type, tensor.name, inp.name,
+                              inp.dtype.base_dtype.name)
+                return {"break_op": tensor.op.name, "break_type": tensor.op.type, "detail": detail}
             status, error = cache.get(inp, (NONE, ""))
             if status == GRAD:
                 if inp not in seen:
