@@ -48,7 +48,7 @@ VOCABULARY = dict([
     (ZERO, Status((PAIR,), "a gradient tensor that is all zero where central finite differences "
                   "are clearly not", "#fee08b", _B, BEHAVIOUR)),
     (MISMATCH, Status((PAIR,), "a gradient whose directional derivative differs from finite "
-                      "differences (> tolerance)", "#d73027", _W, BEHAVIOUR)),
+                      "differences by more than their estimated error", "#d73027", _W, BEHAVIOUR)),
     (NONE, Status((PAIR,), "tf.gradients returned None: no path from the source to the target "
                   "that it follows", "#f46d43", _B, BEHAVIOUR)),
     (UNAVAILABLE, Status((CELL,), "the case could not be built: the TensorFlow API it uses does "

@@ -77,10 +77,10 @@ def test_fingerprint_of_a_small_value_holds_every_element_json_safe():
 
 
 def test_fingerprint_of_a_large_value_is_a_summary_that_moves_with_the_value():
-    a = np.linspace(-1, 1, 500).reshape(20, 25)
+    a = np.linspace(-1, 1, 2000).reshape(40, 50)
     fp = fdmath.fingerprint(a)
     assert "values" not in fp
-    assert fp["size"] == 500 and len(fp["projections"]) == fdmath.PROJECTIONS
+    assert fp["size"] == 2000 and len(fp["projections"]) == fdmath.PROJECTIONS
     assert math.isclose(fp["norm"], float(np.linalg.norm(a)))
     assert fdmath.fingerprint(a) == fp  # fixed projections: the same value, the same fingerprint
     moved = a.copy()
@@ -137,3 +137,14 @@ def test_no_verdict_always_says_why():
     assert status == GRAD and facts["inconclusive"] and "all-zero gradient" in facts["why"]
     status, facts = fdmath.verdict(0.0, 0.0, 0.0, True, 0.05)  # all zero and truly flat: agrees
     assert status == GRAD and "inconclusive" not in facts
+
+
+def test_one_element_of_1024_moving_by_1e_2_of_the_scale_is_a_value_change():
+    """Issue 25: above 64 elements the summary missed it (a change of 5e-4 under the 1e-3 tolerance)."""
+    from harness.host.tables import values
+    g = np.random.RandomState(0).standard_normal(1024).astype("float32")
+    moved = g.copy()
+    moved[517] += 0.01 * np.abs(g).max()
+    a, b = fdmath.fingerprint(g), fdmath.fingerprint(moved)
+    assert values.difference(a, b) == pytest.approx(0.01, rel=1e-3)
+    assert values.difference(a, b) > values.DEFAULT_TOL

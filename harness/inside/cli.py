@@ -40,7 +40,8 @@ def parse_args(argv):
     p.add_argument("--numeric-eps", type=float, default=numeric.DEFAULT_EPS, metavar="EPS",
                    help="finite-difference step, relative to the source's RMS (default: %(default)g)")
     p.add_argument("--numeric-tol", type=float, default=numeric.DEFAULT_TOL, metavar="TOL",
-                   help="relative error above which a gradient is a mismatch (default: %(default)g)")
+                   help="relative error a mismatch must also exceed, beyond 4 estimated errors of "
+                        "the finite differences (default: %(default)g)")
     p.add_argument("--none-dim", type=_positive_int, default=numeric.NONE_SIZE, metavar="N",
                    help="size given to the None dimensions of placeholders the case does not feed "
                         "(default: %(default)s); a case that reshapes to a fixed batch needs it")

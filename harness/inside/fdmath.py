@@ -21,7 +21,8 @@ POOLED_Z = 2.5  # ... or, over several probes of one source, their root-mean-squ
 RESOLUTION = 1  # ulps of the terms of L (root-sum-square) below which a change of L is round-off
 SEEN = 0.05  # an agreement is a verdict where the check could have seen an error this large
 SHARED_COS = 0.5  # targets whose gradients are this aligned with the shared direction share runs
-FULL_VALUES = 64  # fingerprints hold every element of a value up to this size
+FULL_VALUES = 1024  # fingerprints hold every element of a value up to this size (a change of one
+# element by 1e-3 of the scale shows; a summary of a larger value misses it)
 PROJECTIONS = 3  # ... and of larger ones: norm, sum, this many fixed random projections
 COMPONENTS = 8  # sources up to this size get per-element finite differences in details
 
