@@ -376,6 +376,13 @@ def host(args):
             cells += [_share(r[i][2], r[i][3]), _share(b[i][2], b[i][3])]
         print("| {} | {} | {} | {} |".format(version, name, " | ".join(cells), "; ".join(missed[:3])))
     for t in tags:
+        for res in runs[t]:
+            grads = [p for c in res["cells"] for p in c["faults"]["baseline"] if p["status"] == "grad"]
+            open_ = [p for p in grads if not p["checked"]]
+            print("{} check, {}: {} of {} grad pairs without a numeric verdict, nothing planted "
+                  "(kink or tie, noise, non-deterministic, unperturbable)".format(
+                      t, res["tf_version"], len(open_), len(grads)))
+    for t in tags:
         alarms = tables[t][0][1]
         print("{} check, false alarms (mismatch/zero with nothing planted, beyond the known real "
               "faults): {}".format(t, len(alarms)))

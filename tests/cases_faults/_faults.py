@@ -5,8 +5,6 @@ changed as `kind` says. The scale of a gradient is its largest magnitude.
 """
 import numpy as np
 
-KINDS = ("none", "scale", "element", "sign", "zero", "swap", "point", "nan")  # the cases list them
-
 
 def values(n):
     """The point every release evaluates at: fixed, in [-2, 2]."""
@@ -55,3 +53,13 @@ def wrong(tf, dy, x, kind):
     if kind == "nan":  # every element NaN
         return g * float("nan")
     raise ValueError(kind)
+
+
+def faulty(tf, fault):
+    """f(v) = v sin v whose custom gradient is wrong as `fault` says."""
+    @tf.custom_gradient
+    def f(v):
+        def grad(dy):
+            return wrong(tf, dy, v, fault)
+        return v * tf.sin(v), grad
+    return f

@@ -1,7 +1,7 @@
 """Graph case: y = sum(w * f(x)), f(x) = x sin x with a custom gradient that is wrong in one planted
 way (variant `fault`, see _faults.py), for x of 64 or 1024 elements (variant `n`). fault=none is the
 true gradient: `grad`; every other fault must read `mismatch` (or `nonfinite`) on every release."""
-from _faults import values, weights, wrong
+from _faults import faulty, values, weights
 
 VARIANTS = {"fault": ["none", "scale", "element", "sign", "zero", "swap", "point", "nan"],
             "n": [64, 1024]}
@@ -10,13 +10,7 @@ VARIANTS = {"fault": ["none", "scale", "element", "sign", "zero", "swap", "point
 def build(tf, fault="none", n=64):
     x = tf.placeholder(tf.float32, [n], name="x")
     w = tf.constant(weights(n))
-
-    @tf.custom_gradient
-    def f(v):
-        def grad(dy):
-            return wrong(tf, dy, v, fault)
-        return v * tf.sin(v), grad
-
+    f = faulty(tf, fault)
     return {"targets": {"y": tf.reduce_sum(w * f(x))}, "sources": {"x": x},
             "feeds": {x: values(n)}}
 

@@ -1,5 +1,5 @@
 """Eager case (GradientTape over a tf.Variable): the planted faults of planted.py."""
-from _faults import values, weights, wrong
+from _faults import faulty, values, weights
 
 MODE = "eager"
 VARIANTS = {"fault": ["none", "scale", "element", "sign", "zero", "swap", "point", "nan"],
@@ -9,15 +9,8 @@ VARIANTS = {"fault": ["none", "scale", "element", "sign", "zero", "swap", "point
 def build(tf, fault="none", n=64):
     x = tf.Variable(values(n), name="x")
     w = tf.constant(weights(n))
-
-    @tf.custom_gradient
-    def f(v):
-        def grad(dy):
-            return wrong(tf, dy, v, fault)
-        return v * tf.sin(v), grad
-
-    return {"compute": lambda: {"y": tf.reduce_sum(w * f(x.read_value() if hasattr(x, "read_value") else x))},
-            "sources": {"x": x}}
+    f = faulty(tf, fault)
+    return {"compute": lambda: {"y": tf.reduce_sum(w * f(x.read_value()))}, "sources": {"x": x}}
 
 
 if __name__ == "__main__":
