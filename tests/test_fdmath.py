@@ -148,3 +148,11 @@ def test_one_element_of_1024_moving_by_1e_2_of_the_scale_is_a_value_change():
     a, b = fdmath.fingerprint(g), fdmath.fingerprint(moved)
     assert values.difference(a, b) == pytest.approx(0.01, rel=1e-3)
     assert values.difference(a, b) > values.DEFAULT_TOL
+
+
+def test_fingerprints_of_two_kinds_are_not_compared():
+    """A summary (an older harness) against every element: not a change, not comparable."""
+    from harness.host.tables import values
+    g = np.linspace(-1, 1, 100)
+    summary = dict(fdmath.fingerprint(np.linspace(-1, 1, 2000)), size=100)
+    assert values.difference(summary, fdmath.fingerprint(g)) is None
