@@ -220,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: report.md has {md_size} characters, over GitHub's comment limit of "
               f"{mdreport.GITHUB_COMMENT_LIMIT}: narrow it with --case NAME or --only-changing")
     print("\n".join(summary(tables)))
-    failed = [n for n in tables.no_results if n.status != coverage.NOT_RUN]
+    failed = [n for n in tables.no_results if n.fails_the_run]
     if failed:
         print(f"harness: {len(failed)} release(s) of tox.ini failed or could not run "
               f"({', '.join(n.release for n in failed)}): exit status 1")

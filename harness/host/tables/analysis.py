@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness.host.envs import toxini
 from harness.host.tables import diagnosis, load, matrix, nightly
 from harness.host.tables.findings import ColumnGroup, Finding, changing_groups, findings
 from harness.host.tables.variants import Variants
@@ -43,15 +44,14 @@ class NightlyNews:
 
 
 DEFAULT_CASES, DEFAULT_RAW, DEFAULT_OUT = "cases", "results/raw", "results"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def shown_path(path: Path | str) -> str:
     """A path as a command run from the checkout takes it: relative inside the checkout (no
     '..'), absolute outside it."""
-    full = Path(os.path.normpath(ROOT / path))
+    full = Path(os.path.normpath(toxini.ROOT / path))
     try:
-        return full.relative_to(ROOT).as_posix() or "."
+        return full.relative_to(toxini.ROOT).as_posix() or "."
     except ValueError:
         return str(full)
 
@@ -81,7 +81,6 @@ class Repro:
                 + (f" {where}" if where else "") + "   # standalone script + pins"]
 
 
-
 @dataclass
 class Unchecked:
     """A case none of whose present gradients could be evaluated on some releases: its forward pass
@@ -95,7 +94,8 @@ class Unchecked:
     def sentence(self, md: bool = False) -> str:
         code = (lambda t: f"`{t}`") if md else (lambda t: t)
         n = len(self.releases)
-        where = ", ".join(self.releases) if n <= 4 else f"{self.releases[0]} – {self.releases[-1]} ({n} releases)"
+        where = ", ".join(self.releases) if n <= 4 else \
+            f"{self.releases[0]} – {self.releases[-1]} ({n} releases)"
         return (f"{code(self.case)}: none of its gradients was checked on {where}: the forward pass "
                 f"fails at the generated inputs ({self.why}). Give the case {code('feeds')} "
                 f"(values for its placeholders), or another size for None dimensions: "
@@ -208,7 +208,8 @@ def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> lis
     """Per case with findings (else every case): the environments of its releases at a finding."""
     cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tidy["case"]) - {load.ANY})
     env_of = {d["env"].get("tf_version"): d["env_name"] for d in docs}
-    files = {cell["case"]: cell["case_file"] for d in docs for cell in d["cells"] if cell.get("case_file")}
+    files = {cell["case"]: cell["case_file"] for d in docs for cell in d["cells"]
+             if cell.get("case_file")}
     out = []
     for case in cases:
         versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]

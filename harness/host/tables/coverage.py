@@ -31,6 +31,12 @@ class NoResult:
         """Its setup or run failed; otherwise it was not run (or cannot run here: skipped)."""
         return self.status in (INSTALL_FAILED, ERROR)
 
+    @property
+    def fails_the_run(self) -> bool:
+        """Failed, interrupted or cannot run here: the report's exit status says so. A release
+        that simply was not asked for (`tox -e tf18,tf19`) does not."""
+        return self.status != NOT_RUN
+
     def brief(self) -> str:
         """Why, as a finding's window says it: the status alone for a release not run or
         interrupted (the report's list says more), else status and the first words of why."""
@@ -88,8 +94,8 @@ def ends(gaps: list[NoResult], expected: list[str]) -> list[str]:
     out = []
     if not expected or not ran:
         return ["No release has a result: nothing can be said about any change."] if expected else []
-    head = [r for r in expected[:expected.index(ran[0])]]
-    tail = [r for r in expected[expected.index(ran[-1]) + 1:]]
+    head = expected[:expected.index(ran[0])]
+    tail = expected[expected.index(ran[-1]) + 1:]
     if head:
         out.append(f"{', '.join(head)} {'has' if len(head) == 1 else 'have'} no result: a change "
                    f"before {ran[0]} cannot be seen.")
