@@ -54,21 +54,24 @@ def statuses(api, ys, tensors):
 
 
 def _path_inputs(tensor, ops, start, ys):
-    """The path tensors an op's output depends on, seen through while-loop internals; an integer or
-    boolean tensor on the path is one too (no gradient flows through it: a cast to int and back,
-    an argmax)."""
-    found, seen, todo = [], set(), [tensor.op]
+    """The path tensors an op's output depends on, seen through while-loop internals. Where the op's
+    own inputs on the path are all integer or boolean (a cast back from int, an argmax's index
+    cast to float), those: no gradient flows through them. Integer tensors beside float ones (loop
+    counters, sizes, sequence lengths) are not the path a gradient takes."""
+    found, discrete, seen, todo = [], [], set(), [tensor.op]
     while todo:
         op = todo.pop()
         for inp in op.inputs:
             if inp.op not in ops or inp in seen:
                 continue
             seen.add(inp)
-            if inp.op is start or _askable(inp, ops, ys) or _discrete(inp):
+            if inp.op is start or _askable(inp, ops, ys):
                 found.append(inp)
+            elif op is tensor.op and _discrete(inp):
+                discrete.append(inp)
             elif tfapi.in_while_loop(inp.op) and tfapi.is_float(inp.dtype):
                 todo.append(inp.op)
-    return found
+    return found or discrete
 
 
 def _discrete(tensor):
