@@ -143,3 +143,12 @@ def test_report_exit_status_is_1_while_a_release_has_no_result(raw_dir, tmp_path
     rawfile.write(str(raw_dir / "tf19.json"), rawfile.failed_env(
         "tf19", "1.9", "skipped", "none of python3.6 found"))
     assert run() == 1
+
+
+def test_the_picture_and_the_html_matrix_say_between_not_at(raw_dir):
+    from harness.host.reports import glance
+    (raw_dir / "tf19.json").unlink()
+    changing, _ = glance.sections(tables(raw_dir))
+    labels = [s.label for s in changing]
+    assert "none → grad between 1.8.0 and 1.15.5 (1.9: no result)" in labels
+    assert not any("at 1.15.5" in label for label in labels)

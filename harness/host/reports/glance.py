@@ -50,10 +50,17 @@ def group_label(case: str, variant: str, target: str, variants: Variants) -> str
     return " · ".join(p for p in (case, short, target) if p)
 
 
-def transition_label(changes: list[tuple[str, str, str, str]], versions: list[str]) -> str:
-    """'none → grad at 1.9.0' per change; '(last none: 1.5.0)' when releases lie in between."""
+def transition_label(changes: list[tuple[str, ...]], versions: list[str]) -> str:
+    """'none → grad at 1.9.0' per change; '(last none: 1.5.0)' when releases lie in between;
+    'none → grad between 1.8.0 and 1.10.1 (1.9: no result)' when releases between have no result
+    for the column (changes: (old, new, last_old, first_new[, no_result_between]))."""
     parts = []
-    for old, new, last_old, first_new in changes:
+    for old, new, last_old, first_new, *gap in changes:
+        missing = gap[0] if gap and isinstance(gap[0], str) else ""
+        if missing:
+            parts.append(f"{old} {ARROW} {new} between {nightly.label(last_old)} and "
+                         f"{nightly.label(first_new)} ({missing.replace('; ', ', ')}: no result)")
+            continue
         text = f"{old} {ARROW} {new} at {nightly.label(first_new)}"
         i = versions.index(first_new) if first_new in versions else -1
         if i <= 0 or versions[i - 1] != last_old:
@@ -69,7 +76,8 @@ def changing_sections(wide: pd.DataFrame, trans: pd.DataFrame) -> list[Section]:
     for row in trans.itertuples(index=False):
         col = (row.case, row.variant, row.target, row.source)
         changes.setdefault(col, []).append(
-            (row.old_status, row.new_status, row.last_old, row.first_new))
+            (row.old_status, row.new_status, row.last_old, row.first_new,
+             getattr(row, "no_result_between", "") or ""))
     sections: dict[tuple, Section] = {}
     for col in wide.columns:
         if col not in changes:
