@@ -30,8 +30,11 @@ def broken_project(tmp_path_factory):
         proc = subprocess.run([sys.executable, "-m", "tox", "run", "-e", env, "--", "--out", str(raw)],
                               cwd=proj, capture_output=True, text=True, timeout=900)
         assert proc.returncode != 0, proc.stdout[-3000:]
-    subprocess.run([sys.executable, "-m", "harness", "report", "--raw", str(raw), "--out",
-                    str(proj / "out")], cwd=proj, check=True, capture_output=True, timeout=300)
+    report = subprocess.run([sys.executable, "-m", "harness", "report", "--raw", str(raw), "--out",
+                             str(proj / "out")], cwd=proj, capture_output=True, text=True, timeout=300)
+    # every output is written; a release that failed or cannot run makes the exit status 1
+    assert report.returncode == 1, report.stdout[-3000:] + report.stderr[-3000:]
+    assert "9.9 (tf99): install_failed: " in report.stdout and "1.5 (tf15): skipped: " in report.stdout
     return proj
 
 
@@ -54,9 +57,12 @@ def test_missing_interpreter_is_a_skipped_row_saying_how_to_get_it(broken_projec
 
 
 def test_healthy_release_keeps_its_results_beside_the_broken_ones(broken_project):
-    wide = pd.read_csv(broken_project / "out" / "matrix.csv", index_col=0)
-    assert list(wide.index) == ["1.5", "1.8.0", "9.9"]
+    wide = pd.read_csv(broken_project / "out" / "matrix.csv", index_col=0, dtype=str)
+    assert list(wide.index[:3]) == ["1.5", "1.8.0", "1.9"] and wide.index[-2:].tolist() == [
+        "9.9", "nightly"]
     assert "none" in set(wide.loc["1.8.0"]) and "grad" in set(wide.loc["1.8.0"])
+    # the releases of tox.ini that were not run are empty rows in their place, never left out
+    assert wide.loc["1.9"].isna().all() and wide.loc["nightly"].isna().all()
 
 
 def test_rerunning_one_environment_replaces_only_its_own_file(tmp_path):
