@@ -2,7 +2,6 @@
 import argparse
 
 import pandas as pd
-import pytest
 
 from harness.host.envs import toxini
 from harness.host.reports import htmlreport, mdreport, report

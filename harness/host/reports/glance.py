@@ -56,7 +56,7 @@ def transition_label(changes: list[tuple[str, ...]], versions: list[str]) -> str
     for the column (changes: (old, new, last_old, first_new[, no_result_between]))."""
     parts = []
     for old, new, last_old, first_new, *gap in changes:
-        missing = gap[0] if gap and isinstance(gap[0], str) else ""
+        missing = gap[0] if gap else ""
         if missing:
             parts.append(f"{old} {ARROW} {new} between {nightly.label(last_old)} and "
                          f"{nightly.label(first_new)} ({missing.replace('; ', ', ')}: no result)")

@@ -75,8 +75,7 @@ def render(tables, root: Path = toxini.ROOT) -> str:
     changing, steady = glance.sections(tables)
     steady_cols = {c for r in steady for c in r.columns}
     cases = sorted(set(tables.tidy["case"]) - {"*"})
-    gapped = {g.release for g in tables.no_results}
-    ran = [v for v in versions if v not in gapped]
+    ran = tables.ran
     span = f"{ran[0]} – {ran[-1]}" if ran else "no releases"
     n = len(an.changes)
     context = {
@@ -104,7 +103,7 @@ def render(tables, root: Path = toxini.ROOT) -> str:
         "environments": [[f"{r[0]}, {an.nightly_names[r[0]]}" if r[0] in an.nightly_names
                           else r[0], *r[1:]] for r in an.environments],
         "shown": analysis.packages_shown,
-        "gaps": tables.no_results, "gap_lines": coverage.listing(tables.no_results),
+        "gaps": tables.no_results, "gap_lines": coverage.listing(tables.no_results, tables.raw_dir),
         "blind_ends": tables.blind_ends,
         "no_result": {g.release: g.reason(300) for g in tables.no_results},
         "changes": [named(line[2:]) for line in mdreport.changes(an, md=False)],

@@ -32,7 +32,7 @@ def no_results(tables) -> list[str]:
              f"{n} release{'s' if n != 1 else ''} of the matrix {'have' if n != 1 else 'has'} no "
              "result: a change next to one is placed between the releases around it, never at "
              "one of them.", ""]
-    lines += [f"- **{where}**: {why}" for where, why in coverage.listing(gaps)]
+    lines += [f"- **{where}**: {why}" for where, why in coverage.listing(gaps, tables.raw_dir)]
     lines += ["", *tables.blind_ends] if tables.blind_ends else []
     return lines + [""]
 
@@ -58,7 +58,7 @@ def _variants(an, case: str, variants: list[str]) -> str:
 
 def headline(tables, an) -> list[str]:
     found = an.changes
-    versions = [v for v in tables.matrix.index if v not in {g.release for g in tables.no_results}]
+    versions = tables.ran
     cases = sorted(set(tables.tidy["case"]) - {"*"})
     lines = ["# TensorFlow gradient regression report", ""]
     span = f"{versions[0]} – {versions[-1]}" if versions else "no releases"

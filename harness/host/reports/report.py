@@ -39,6 +39,17 @@ class Tables:
     raw_dir: Path = Path("results/raw")  # where the raw files were read, and where the report goes:
     out_dir: Path = Path("results")  # both for the commands the report prints
 
+    @property
+    def ran(self) -> list[str]:
+        """The matrix's releases that have results, in release order."""
+        gaps = {g.release for g in self.no_results}
+        return [v for v in self.matrix.index if v not in gaps]
+
+
+def tables_dir(raw: Path) -> Path:
+    """Where the tables of a raw dir go by default: the parent of a dir named raw, else the dir."""
+    return raw.parent if raw.name == "raw" else raw
+
 
 def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interpreters.pick,
           cases: list[str] | None = None, value_tol: float = values.DEFAULT_TOL) -> Tables:
@@ -70,7 +81,7 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     tables = Tables(tidy, wide, matrix.transitions(tidy, never), problems, missing,
                     docs, fingerprints, values.changes(fingerprints, value_tol), value_tol,
                     partials=partials, no_results=gaps, raw_dir=raw_dir,
-                    out_dir=raw_dir.parent if raw_dir.name == "raw" else raw_dir,
+                    out_dir=tables_dir(raw_dir),
                     blind_ends=coverage.ends(gaps, _expected(envs, wide)))
     tables.analysis = analyse(tables, load.variants(docs))
     return tables
@@ -129,13 +140,12 @@ def write(tables: Tables, out_dir: Path, only_changing: bool = False, plots: boo
 def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     gaps = tables.no_results
-    ran = len(tables.matrix) - len(gaps)
-    lines = [f"{ran} releases with results x {len(tables.matrix.columns)} columns"]
+    lines = [f"{len(tables.ran)} releases with results x {len(tables.matrix.columns)} columns"]
     if gaps:
         lines.append(f"{len(gaps)} release{'s' if len(gaps) != 1 else ''} of the matrix "
                      f"{'have' if len(gaps) != 1 else 'has'} no result (a change next to "
                      f"{'them' if len(gaps) != 1 else 'it'} is placed between the releases around):")
-        lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps)]
+        lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps, tables.raw_dir)]
         lines += [f"  {sentence}" for sentence in tables.blind_ends]
     lines += [f"not checked: {u.sentence()}" for u in tables.analysis.unchecked]
     lines += provenance.origin_lines(tables.docs, tables.partials)
@@ -202,7 +212,7 @@ def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
     from harness.inside import cli as runner
     ran = runner.parse_args(args.runner_args)
     raw = Path(ran.out)
-    return argparse.Namespace(**{**vars(args), "raw": raw, "out": raw.parent if raw.name == "raw" else raw,
+    return argparse.Namespace(**{**vars(args), "raw": raw, "out": tables_dir(raw),
                                  "case": [name for names in ran.case for name in names]})
 
 

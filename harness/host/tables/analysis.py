@@ -179,8 +179,7 @@ def nightly_news(wide: pd.DataFrame, names: dict[str, str]) -> NightlyNews | Non
     if not rows:
         return None
     newest = rows[-1]
-    ran = wide.apply(lambda row: row.notna() & ~row.isin(NOT_OUTCOMES), axis=1).any(axis=1) \
-        if len(wide.columns) else pd.Series(False, index=wide.index)
+    ran = (wide.notna() & ~wide.isin(NOT_OUTCOMES)).any(axis=1)
     released = [v for v in wide.index if v not in rows and not nightly.is_nightly(v) and ran[v]
                 and matrix.version_key(v)[0] == 0 and not matrix.version_key(v)[1].is_prerelease]
     outcomes = wide.loc[newest].dropna()

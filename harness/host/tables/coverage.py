@@ -63,19 +63,18 @@ def no_results(problems, missing: list[toxini.TfEnv], raw_dir, partial_envs: set
     return sorted(out, key=lambda n: version_key(n.release))
 
 
-def listing(gaps: list[NoResult]) -> list[tuple[str, str]]:
+def listing(gaps: list[NoResult], raw_dir) -> list[tuple[str, str]]:
     """(releases, why) for every view: one line per release that failed, was interrupted or cannot
-    run here; the releases with no result file at all folded into one line, with the command that
-    runs them."""
+    run here; the releases with no result file at all (in raw_dir) folded into one line, with the
+    command that runs them."""
     out = [(f"{g.release} ({g.env_name})", g.reason(300)) for g in failed_first(gaps)
            if g.status != NOT_RUN]
     never = [g for g in gaps if g.status == NOT_RUN]
     if never:
-        where = never[0].why.rsplit(" in ", 1)[-1]
         envs = ",".join(g.env_name for g in never)
         out.append((f"{never[0].release} ({never[0].env_name})" if len(never) == 1
                     else ", ".join(g.release for g in never),
-                    f"{NOT_RUN}: no result file in {where}: not asked for, or tox stopped "
+                    f"{NOT_RUN}: no result file in {raw_dir}: not asked for, or tox stopped "
                     f"{'it' if len(never) == 1 else 'them'} before any result was written (tox's "
                     f"output names why); `tox -e {envs}` runs {'it' if len(never) == 1 else 'them'}"))
     return out
