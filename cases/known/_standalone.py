@@ -35,3 +35,23 @@ def main(build, pairs):
             value, grad_value = sess.run([y, grad], built.get("feeds"))
             print("d {} / d {}: {}   ({} = {})".format(target, source, grad_value.tolist(),
                                                       target, value.tolist()))
+
+
+def main_eager(build, pairs):
+    """The same for an eager case (MODE = "eager"): build(tensorflow), compute() under a tape."""
+    import sys
+
+    import tensorflow as tf
+
+    print("TensorFlow", tf.__version__)
+    if int(tf.__version__.split(".")[0]) < 2:
+        sys.exit("an eager case needs TensorFlow 2")
+    built = build(tf)
+    with tf.GradientTape(persistent=True) as tape:
+        targets = built["compute"]()
+    for target, source in sorted(pairs):
+        y, x = targets[target], built["sources"][source]
+        grad = tape.gradient(y, x)
+        print("d {} / d {}: {}   ({} = {}, at {} = {})".format(
+            target, source, None if grad is None else grad.numpy().tolist(), target,
+            y.numpy().tolist(), source, x.numpy().tolist()))

@@ -5,7 +5,7 @@ Graph cells check the very tensors the case's own tf.gradients call returned: th
 default grad_ys (ones shaped like y), and feeding r into them makes the same gradient graph compute
 dL/ds. No second gradient graph is built (GradientRecorder, tfapi.default_grad_ys).
 """
-from harness.inside import fdmath, tfapi
+from harness.inside import fdmath, points, tfapi
 
 
 class GradientRecorder(object):
@@ -34,14 +34,15 @@ class GradientRecorder(object):
 class GraphEvaluator(object):
     """Targets and projected gradients of a graph cell by session runs; sources fed or loaded.
 
-    Every trainable float variable (and every float variable source) is loaded with the value
-    fdmath.variable_value gives its name and shape, the same on every release, before the first
-    evaluation; non-trainable variables (batch-norm moving statistics) keep their initial values.
+    Every float variable of known shape is loaded before the first evaluation with a value that is
+    the same on every release: the case's (`values`, or an initial value it chose: points), else
+    the one fdmath.variable_value gives its name and shape; non-trainable variables (batch-norm
+    moving statistics) keep their initial values.
     recorded: {(target, source): (gradient tensor, its grad_ys tensors)} from the case's own calls;
     pairs without one get a gradient graph of their own, built once, with grad_ys placeholders.
     """
 
-    def __init__(self, api, graph, targets, sources, feed_dict, recorded=None):
+    def __init__(self, api, graph, targets, sources, feed_dict, recorded=None, given=None):
         self.api, self.graph, self.ys, self.sources = api, graph, targets, sources
         self.feed_dict = feed_dict
         self.built = dict(recorded or {})
@@ -64,17 +65,39 @@ class GraphEvaluator(object):
             self.load_op = api.group(*[v.assign(ph) for v, ph in zip(self.variables, self.loads)]) \
                 if self.variables else None
         self.sess = tfapi.session(api, graph)
-        own = [v for v in self.variables if not any(v is t for t in trainable)]
-        kept = dict(zip([id(v) for v in own], self.sess.run(own))) if own else {}
-        # A variable's values are seeded by the name the case gives it as a source, else by its
-        # own name: releases rename variables (Keras 'gru/kernel' became 'gru/gru_cell/kernel'),
-        # the case's source names stay.
-        names = dict((id(s), n) for n, s in sources.items())
-        self.values = [kept[id(v)] if id(v) in kept else fdmath.variable_value(
-            names.get(id(v)) or tfapi.variable_name(v), tfapi.static_shape(v),
-            v.dtype.base_dtype.as_numpy_dtype) for v in self.variables]
+        self.values, self.points, self.seeded = self._point(trainable, given or {})
         self.start = list(self.values)
         self._load()
+
+    def _point(self, trainable, given):
+        """(each variable's starting value, {source: points.CASE or SEEDED}, {seeded variable:
+        the op that draws its initial value}). A value the case names (`values`) or chose (its
+        initial value drawn by no random op), and a non-trainable variable's, are kept; a
+        random one is seeded by the name the case gives it as a source, else by its own name:
+        releases rename variables (Keras 'gru/kernel' became 'gru/gru_cell/kernel'), the case's
+        source names stay."""
+        names = dict((id(s), n) for n, s in self.sources.items())
+        drawn = {}
+        for var in self.variables:
+            name = names.get(id(var)) or tfapi.variable_name(var)
+            if name not in given and any(var is t for t in trainable):
+                drawn[id(var)] = points.drawn_by(var)
+        kept = [v for v in self.variables if not drawn.get(id(v))]
+        own = dict(zip([id(v) for v in kept], self.sess.run(kept))) if kept else {}
+        values, where, seeded = [], {}, {}
+        for var in self.variables:
+            name = names.get(id(var)) or tfapi.variable_name(var)
+            if name in given:
+                values.append(given[name])
+            elif drawn.get(id(var)):
+                seeded[name] = drawn[id(var)]  # 'drawn by RandomUniform'
+                values.append(fdmath.variable_value(name, tfapi.static_shape(var),
+                                                    var.dtype.base_dtype.as_numpy_dtype))
+            else:
+                values.append(own[id(var)])
+            if id(var) in names:
+                where[name] = points.SEEDED if name in seeded else points.CASE
+        return values, where, seeded
 
     def _load(self):
         if self.load_op is not None:
@@ -169,14 +192,24 @@ class GraphEvaluator(object):
 class EagerEvaluator(object):
     """Targets and projected gradients of an eager cell by calling compute(); variables assigned."""
 
-    def __init__(self, tf, compute, sources):
+    def __init__(self, tf, compute, sources, chosen=(), given=None):
+        """chosen: the sources whose own values are the same on every release (points); given:
+        the case's `values`. Every other trainable float variable source is seeded by the case's
+        name of it (variable names differ between Keras releases)."""
         self.tf, self.compute, self.sources = tf, compute, sources
-        for name, var in sources.items():  # the same starting point on every release, by the
-            # case's name of the source (variable names differ between Keras releases)
-            if tfapi.is_variable(var) and getattr(var, "trainable", False) and tfapi.is_float(
+        given = given or {}
+        self.points, self.seeded = {}, {}
+        for name, var in sources.items():
+            if not tfapi.is_variable(var):
+                continue
+            if name in given:
+                var.assign(given[name])
+            elif name not in chosen and getattr(var, "trainable", False) and tfapi.is_float(
                     var.dtype) and var.shape.is_fully_defined():
+                self.seeded[name] = "different when build() runs under another seed"
                 var.assign(fdmath.variable_value(name, var.shape.as_list(),
                                                  var.dtype.base_dtype.as_numpy_dtype))
+            self.points[name] = points.SEEDED if name in self.seeded else points.CASE
         self.start = dict((name, var.numpy()) for name, var in sources.items()
                           if tfapi.is_variable(var))
 

@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 
-from harness.inside import evaluators, fdmath, numeric, stoppoint, tferrors, tfapi
+from harness.inside import evaluators, fdmath, numeric, points, stoppoint, tferrors, tfapi
 from harness.schema import ERROR, GRAD, NONE, OK, SKIPPED, UNAVAILABLE
 
 
@@ -137,6 +137,11 @@ class Worker(object):
             sources = built.get("sources")
             if not sources:
                 sources = dict((tfapi.variable_name(v), v) for v in api.trainable_variables())
+            try:
+                given = points.given_values(built.get("values"), sources, tfapi.is_variable,
+                                            tfapi.static_shape)
+            except points.PointError as exc:
+                return {"status": ERROR, "pairs": [], "detail": "{}: {}".format(cell["case"], exc)}
             targets = dict((name, tfapi.flatten(t)) for name, t in built["targets"].items())
             clock = _Clock()
             pairs, recorded = [], {}
@@ -157,7 +162,7 @@ class Worker(object):
                             pair["detail"] = "break-point search failed: " + _error_text(exc)
                 clock.lap("breakpoint")
             values = self.evaluate(pairs, lambda: evaluators.GraphEvaluator(
-                api, graph, targets, sources, feed_dict, recorded))
+                api, graph, targets, sources, feed_dict, recorded, given))
             clock.lap("numeric")
         return {"status": OK, "detail": "", "pairs": pairs, "timings": clock.laps,
                 "values": values}
@@ -181,14 +186,23 @@ class Worker(object):
                 targets = built["compute"]()
         except Exception as exc:
             return _failure("compute() raised", exc, cell["path"])
-        if not sources:
+        named = bool(sources)
+        if not named:
             sources = dict((tfapi.variable_name(v), v) for v in tape.watched_variables()
                            if v.trainable)
+        try:
+            given = points.given_values(built.get("values"), sources, tfapi.is_variable,
+                                        lambda v: v.shape.as_list())
+        except points.PointError as exc:
+            return {"status": ERROR, "pairs": [], "detail": "{}: {}".format(cell["case"], exc)}
         pairs = []
         for tname, value in targets.items():
             pairs.extend(self.gradients(tname, tfapi.flatten(value), sources, tape.gradient))
         clock.lap("gradients")
-        values = self.evaluate(pairs, lambda: evaluators.EagerEvaluator(tf, built["compute"], sources))
+        chosen = points.eager_chosen(tf, mod.build, variant, sources, named) if self.options.get(
+            "values", True) else set()
+        values = self.evaluate(pairs, lambda: evaluators.EagerEvaluator(
+            tf, built["compute"], sources, chosen, given))
         clock.lap("numeric")
         return {"status": OK, "detail": "", "pairs": pairs, "timings": clock.laps,
                 "values": values}
@@ -206,8 +220,14 @@ class Worker(object):
                 if pair["status"] == GRAD:
                     pair["numeric"] = {"checked": False, "why": why}
             return {"why": why}
+        for pair in pairs:
+            if pair["source"] in evaluator.points:
+                pair["point"] = evaluator.points[pair["source"]]
         try:
-            return numeric.evaluate(pairs, evaluator, self.options)
+            record = numeric.evaluate(pairs, evaluator, self.options)
+            if evaluator.seeded:
+                record["seeded"] = evaluator.seeded
+            return record
         except Exception as exc:  # the check must never cost the cell its symbolic statuses
             why = "check failed: " + _error_text(exc)
             for pair in pairs:

@@ -44,6 +44,14 @@ def not_checked(an) -> list[str]:
     return ["## Gradients not checked", "", *[f"- {u.sentence(md=True)}" for u in an.unchecked], ""]
 
 
+def chosen_values(an) -> list[str]:
+    """'## Values the harness chose': once per case whose random variables got seeded values."""
+    if not an.seeded:
+        return []
+    return ["## Values the harness chose", "", *[f"- {s.sentence(md=True)}" for s in an.seeded],
+            ""]
+
+
 def changes(an, md: bool = True) -> list[str]:
     """The findings, one line per change shared by several variants of a case."""
     return [f"- {f.sentence(_variants(an, f.case, vs), md=md)}"
@@ -269,8 +277,8 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     head = name_nightlies(headline(tables, an), an)
     what = head.index("## What changed")
     end = what + head[what:].index("", 2)  # the blank line after the findings
-    parts = head[:2] + no_results(tables) + not_checked(an) + head[2:3] + origin(tables) \
-        + head[3:end] + nightly_opening(an) + head[end:]
+    parts = head[:2] + no_results(tables) + not_checked(an) + chosen_values(an) + head[2:3] \
+        + origin(tables) + head[3:end] + nightly_opening(an) + head[end:]
     parts += compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:

@@ -121,6 +121,41 @@ def unchecked(tidy: pd.DataFrame, docs: list[dict]) -> list[Unchecked]:
 
 
 @dataclass
+class Seeded:
+    """A case some of whose variables the harness loaded with seeded values: their initial values
+    are random (drawn by a random op, or different when build() runs under another seed), so the
+    case's own values differ between runs and releases and cannot be the point evaluated."""
+
+    case: str
+    names: list[str]  # the variables, as the case names them
+    drawn_by: list[str]  # what made them random
+
+    def sentence(self, md: bool = False) -> str:
+        code = (lambda t: f"`{t}`") if md else (lambda t: t)
+        n = len(self.names)
+        shown = ", ".join(code(v) for v in self.names[:6]) + (f" and {n - 6} more" if n > 6 else "")
+        values = code('"values": {source: array}')
+        return (f"{code(self.case)}: {shown} {'have' if n != 1 else 'has'} a random initial value "
+                f"({', '.join(self.drawn_by)}): every release evaluates "
+                f"{'them' if n != 1 else 'it'} at values seeded by name and shape, not at the "
+                f"case's. To evaluate at values of your own, initialise "
+                f"{'them' if n != 1 else 'it'} with constants or "
+                f"return {values} from build().")
+
+
+def seeded(docs: list[dict]) -> list[Seeded]:
+    """The cases whose variables got seeded values on some release (the cells' `values.seeded`)."""
+    found: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        for cell in doc["cells"]:
+            drawn = (cell.get("values") or {}).get("seeded")
+            if drawn:
+                found.setdefault(cell["case"], {}).update(drawn)
+    return [Seeded(case, sorted(names), sorted(set(names.values())))
+            for case, names in sorted(found.items())]
+
+
+@dataclass
 class Analysis:
     """One report's findings and diagnosis, for every view."""
 
@@ -137,6 +172,7 @@ class Analysis:
     value_changes: pd.DataFrame
     reproduce: list[Repro]
     unchecked: list[Unchecked] = field(default_factory=list)
+    seeded: list[Seeded] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Finding]:
@@ -162,7 +198,7 @@ def analyse(tables, variants: Variants) -> Analysis:
                     diagnosis.triggers(tables.tidy, variants), names,
                     nightly_news(tables.matrix, names), environment_rows(tables.docs, tables.problems),
                     packages, tables.value_changes, reproduce(found, tables.tidy, tables.docs),
-                    unchecked(tables.tidy, tables.docs))
+                    unchecked(tables.tidy, tables.docs), seeded(tables.docs))
 
 
 def nightly_names(docs: list[dict]) -> dict[str, str]:

@@ -16,7 +16,9 @@ from harness.host.envs import toxini
 from harness.host.tables.matrix import version_key
 from harness.host.tables.variants import CaseVariants, Pairs, Variants, pairs_of
 from harness.inside.tfapi import clean_git_version
-from harness.schema import ERROR, GRAD, RAW_KIND, SCHEMA_VERSION, SKIPPED
+from harness.inside.points import SEEDED
+from harness.schema import (ERROR, GRAD, MISMATCH, NONFINITE, RAW_KIND, SCHEMA_VERSION, SKIPPED,
+                            ZERO)
 
 CSV_COLUMNS = ["tf_version", "python_version", "case", "variant", "target", "source", "status",
                "detail", "break_op"]
@@ -152,6 +154,8 @@ def _rows(doc: dict) -> list[dict]:
                 why = (pair.get("numeric") or {}).get("why")
                 if why:  # not evaluated, or evaluated without a verdict: say why
                     detail += f"; no numeric verdict: {why}"
+            if pair.get("point") == SEEDED and pair["status"] in (NONFINITE, MISMATCH, ZERO):
+                detail += " (at values the harness seeded: the source's initial value is random)"
             rows.append(dict(key, target=pair["target"], source=pair["source"],
                              status=pair["status"], detail=detail, dtype=pair.get("dtype", ""),
                              shape=pair.get("shape", ""), break_op=_break_op(pair)))
