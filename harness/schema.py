@@ -38,6 +38,7 @@ SKIPPED = "skipped"
 CRASH = "crash"
 TIMEOUT = "timeout"
 INSTALL_FAILED = "install_failed"
+HARNESS_ERROR = "harness_error"
 
 # In the order of the reports' legends. Colours: colour-blind-safe where it matters.
 VOCABULARY = dict([
@@ -64,6 +65,9 @@ VOCABULARY = dict([
                      _B, BEHAVIOUR)),
     (INSTALL_FAILED, Status((CELL,), "the release's environment could not be created or "
                             "installed", "#969696", _W, NOT_AN_OUTCOME)),
+    (HARNESS_ERROR, Status((PAIR, CELL), "the harness's own code failed, not the case or "
+                           "TensorFlow: a failure of the run, never a finding", "#252525", _W,
+                           NOT_AN_OUTCOME)),
 ])
 
 # A cell's status in raw files when it produced pairs: each pair carries its own status. Not a

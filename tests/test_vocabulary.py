@@ -43,13 +43,15 @@ def test_readme_lists_no_status_the_schema_does_not_know():
 
 def test_constants_and_sets_come_from_the_vocabulary():
     names = ["GRAD", "NONFINITE", "ZERO", "MISMATCH", "NONE", "UNAVAILABLE", "ERROR", "SKIPPED",
-             "CRASH", "TIMEOUT", "INSTALL_FAILED"]
+             "CRASH", "TIMEOUT", "INSTALL_FAILED", "HARNESS_ERROR"]
     assert sorted(getattr(schema, n) for n in names) == sorted(schema.VOCABULARY)
     assert list(schema.STATUSES) == list(schema.VOCABULARY)
-    assert set(schema.NOT_OUTCOMES) == {schema.SKIPPED, schema.INSTALL_FAILED}
+    assert set(schema.NOT_OUTCOMES) == {schema.SKIPPED, schema.INSTALL_FAILED,
+                                        schema.HARNESS_ERROR}
     assert schema.AVAILABILITY == (schema.UNAVAILABLE,)
     assert set(schema.PAIR_STATUSES) == {schema.GRAD, schema.NONFINITE, schema.ZERO,
-                                         schema.MISMATCH, schema.NONE, schema.ERROR}
+                                         schema.MISMATCH, schema.NONE, schema.ERROR,
+                                         schema.HARNESS_ERROR}
     assert schema.OK in schema.CELL_STATUSES and schema.GRAD not in schema.CELL_STATUSES
 
 

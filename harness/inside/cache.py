@@ -25,7 +25,7 @@ import time
 
 from harness.inside import envinfo
 from harness.inside.rawfile import PARTIAL, transient
-from harness.schema import CRASH, RAW_KIND, SCHEMA_VERSION, TIMEOUT
+from harness.schema import CRASH, HARNESS_ERROR, RAW_KIND, SCHEMA_VERSION, TIMEOUT
 
 HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ENV_META = ("tf_version", "tf_git_version", "devices")  # what a worker tells; carried when none runs
@@ -93,9 +93,11 @@ def cell_key(cell, case_sha, run_inputs):
 
 
 def reusable(cell):
-    """Whether a recorded cell may stand for a new run: it has a key and a result that is a fact."""
+    """Whether a recorded cell may stand for a new run: it has a key and a result that is a fact
+    (not a crash, a timeout or a failure of the harness's own code)."""
     return bool(cell.get("cache_key")) and cell.get("status") not in (CRASH, TIMEOUT) \
-        and not transient(cell)
+        and not transient(cell) and cell.get("status") != HARNESS_ERROR and not any(
+            p.get("status") == HARNESS_ERROR for p in cell.get("pairs") or [])
 
 
 def why_not(doc, run_inputs):

@@ -12,10 +12,10 @@ import time
 import harness
 from harness.inside import cases as caselib
 from harness.inside import cache, envinfo, numeric, rawfile, supervisor
-from harness.schema import CRASH, ERROR, OK, TIMEOUT
+from harness.schema import CRASH, ERROR, HARNESS_ERROR, OK, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0
-FAILED_CELL = (ERROR, CRASH, TIMEOUT)
+FAILED_CELL = (ERROR, CRASH, TIMEOUT, HARNESS_ERROR)
 
 
 def parse_args(argv):
@@ -142,9 +142,14 @@ def main(argv=None):
         by_mode.setdefault(cell["mode"], []).append(cell)
 
     def on_hello(msg):
-        env.update({"tf_version": msg.get("tf_version", ""),
-                    "tf_git_version": msg.get("tf_git_version", ""),
-                    "devices": msg.get("devices", [])})
+        """A worker's hello (TensorFlow's versions, devices, Keras switches), or the Keras a case
+        imported (a 'keras' message): recorded in the raw file's env."""
+        if msg.get("type") == "hello":
+            env.update({"tf_version": msg.get("tf_version", ""),
+                        "tf_git_version": msg.get("tf_git_version", ""),
+                        "devices": msg.get("devices", [])})
+        if msg.get("keras"):
+            env["keras"] = dict(env.get("keras") or {}, **msg["keras"])
         writer.write(doc)
 
     def on_result(cell, result):
@@ -164,6 +169,11 @@ def main(argv=None):
         if result["status"] in FAILED_CELL:
             _say("{} {} [{}]: {}".format(env_name, cell["case"], cell["variant_label"],
                                          result["detail"]))
+        for pair in result["pairs"]:
+            if pair["status"] == HARNESS_ERROR:
+                _say("{} {} [{}] d {} / d {}: {}".format(env_name, cell["case"],
+                                                          cell["variant_label"], pair["target"],
+                                                          pair["source"], pair["detail"]))
 
     # One worker for graph and eager cells alike (graph cells first, as the raw file lists them);
     # on 1.x the worker records eager cells skipped.
@@ -176,7 +186,8 @@ def main(argv=None):
     writer.write(doc)
     _say("wrote {} ({} cells, {} carried over, {} worker{})".format(
         out_path, len(doc["cells"]), store.carried, workers, "" if workers == 1 else "s"))
-    failed = [c for c in doc["cells"] if c["status"] in FAILED_CELL]
+    failed = [c for c in doc["cells"] if c["status"] in FAILED_CELL or any(
+        p["status"] == HARNESS_ERROR for p in c.get("pairs") or [])]
     if not runnable:
         return 2
     return 1 if failed or problems else 0

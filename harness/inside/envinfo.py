@@ -1,4 +1,5 @@
-"""Facts about the environment a run happens in, gathered without importing TensorFlow.
+"""Facts about the environment a run happens in, gathered without importing TensorFlow (the Keras
+in play: from the TensorFlow a worker has imported, never importing Keras itself).
 
 Inside rules: Python 3.6+, standard library only, no imports from harness.host.
 """
@@ -86,3 +87,26 @@ def collect():
                                         "tf-nightly") if p in pkgs), ""),
         "packages": pkgs,
     }
+
+
+def keras_in_play(tf):
+    """Which Keras the cells met: the switches (TF_USE_LEGACY_KERAS, KERAS_BACKEND) and, once a
+    case has imported Keras (never imported here: it costs seconds), what `tf.keras` resolved to
+    ('keras 3.15.1', 'tf_keras 2.21.0') and the versions of the Keras packages loaded."""
+    info = dict((k, os.environ.get(k, "")) for k in ("TF_USE_LEGACY_KERAS", "KERAS_BACKEND"))
+    loaded = [m for m in ("keras", "tf_keras") if m in sys.modules]
+    for name in loaded:
+        info[name] = str(getattr(sys.modules[name], "__version__", ""))
+    built_in = [m for m in ("tensorflow.python.keras", "tensorflow_core.python.keras")
+                if m in sys.modules]  # up to 2.5 tf.keras is TensorFlow's own copy
+    if loaded or built_in:
+        try:
+            module = tf.keras
+            top = str(getattr(module, "__name__", "")).split(".")[0]
+            version = getattr(module, "__version__", "") or info.get(top, "")
+            if not loaded:
+                top = "tensorflow.keras (built in)"
+            info["tf.keras"] = "{} {}".format(top or type(module).__name__, version).strip()
+        except Exception as exc:  # a release without tf.keras: say so, never fail the run
+            info["tf.keras"] = "unavailable: {}".format(type(exc).__name__)
+    return info

@@ -4,7 +4,7 @@ Inside rules: Python 3.6+, standard library, numpy and TensorFlow only (numpy im
 imports from harness.host. harness.inside.numeric calls check() once a cell's values are known;
 the maths (verdicts, directions, losses) is harness.inside.fdmath.
 """
-from harness.inside import fdmath
+from harness.inside import fdmath, tferrors
 from harness.inside.fdmath import describe, directions, loss, rng, verdict
 from harness.inside.tferrors import short_error
 from harness.schema import GRAD, MISMATCH, NONFINITE, ZERO
@@ -82,6 +82,8 @@ def check(pairs, evaluator, base, plain, options):
                            for t, vals in base.items())
         grads = evaluator.gradients(projections, [(p["target"], p["source"]) for p in todo])
     except Exception as exc:  # a graph that cannot be evaluated keeps its symbolic statuses
+        if tferrors.raised_by_harness(exc):
+            raise  # the harness's own bug: the worker makes it harness_error, never doubt
         for pair in todo:
             pair["numeric"] = {"checked": False, "why": "evaluation failed: " + short_error(exc)}
         return
@@ -95,6 +97,8 @@ def check(pairs, evaluator, base, plain, options):
             verdicts = {} if why else _check_source(evaluator, source, group, grads, projections,
                                                     losses, eps, tol)
         except Exception as exc:
+            if tferrors.raised_by_harness(exc):
+                raise
             why = "evaluation failed: " + short_error(exc)
         for pair in group:
             if why:

@@ -149,6 +149,8 @@ def _own_gradients(evaluator, present, ones):
             values.update(evaluator.gradients(ones, [key]))
             ok.append(pair)
         except Exception as exc:
+            if tferrors.raised_by_harness(exc):
+                raise  # the harness's own bug: the worker makes it harness_error
             if tferrors.is_runtime_error(exc):  # TensorFlow's kernel failed on these inputs
                 pair.update({"status": ERROR, "numeric": {"checked": False},
                              "detail": "evaluating the gradient raised " + short_error(exc)})

@@ -118,7 +118,7 @@ def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, option
                     done.add(current)
                     break
                 kind = msg.get("type")
-                if kind == "hello":
+                if kind in ("hello", "keras"):
                     on_hello(msg)
                 elif kind == "fatal":
                     for cell in [c for c in pending if c["index"] not in done]:

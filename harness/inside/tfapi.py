@@ -206,6 +206,17 @@ def is_variable(source):
     return hasattr(source, "initializer") and hasattr(source, "assign")
 
 
+def tf_variable(source):
+    """A Keras 3 variable (keras.Variable: not a tf.Variable, its dtype a string) as the
+    tf.Variable that holds its value on the TensorFlow backend; any other source as it is. The tape
+    watches that variable when a layer reads the Keras one, so it is the source to differentiate,
+    load and read (never tape.watch a Keras variable: it is no tensor)."""
+    if is_variable(source):
+        return source
+    inner = getattr(source, "_value", None)
+    return inner if inner is not None and is_variable(inner) else source
+
+
 def dense(grad, tf):
     """A gradient as a dense tensor (IndexedSlices are converted)."""
     if hasattr(grad, "indices") and hasattr(grad, "values"):

@@ -1,9 +1,15 @@
 """What TensorFlow's exceptions say, across releases: an API the release lacks, a kernel's failure
 at run time, the informative line of a session error. The other half of tfapi's TF-version knowledge.
+And whose exception it is: the case's (a cell's `error` or `unavailable`), or the harness's own
+(`harness_error`: never a TensorFlow finding).
 
 Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from harness.host.
 """
+import os
 import re
+import traceback
+
+from harness.schema import ERROR, UNAVAILABLE
 
 _TF_MODULES = re.compile(r"^(tensorflow|tensorflow_core|tf_keras|keras|tensorboard)(\.|$)")
 
@@ -67,3 +73,59 @@ def short_error(exc):
     text = " ".join(useful[:1] + [ln.replace("Node: ", "(at ", 1) + ")" for ln in node[:1]]) \
         if useful else (lines or [""])[0]
     return "{}: {}".format(type(exc).__name__, text[:300])
+
+
+_HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../harness
+
+
+def _harness_frames(exc):
+    """The traceback's frames in the harness's own files (harness/*), innermost last."""
+    return [f for f in traceback.extract_tb(exc.__traceback__)
+            if os.path.abspath(f.filename).startswith(_HARNESS_DIR + os.sep)]
+
+
+def raised_by_harness(exc):
+    """True when the harness's own code raised the exception (its innermost frame is a harness
+    file), as opposed to TensorFlow or the case, which the harness calls."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and bool(_harness_frames(exc)) and frames[-1] == _harness_frames(exc)[-1]
+
+
+def harness_detail(what, exc):
+    """A harness failure's detail: what it was doing, the whole exception (every line of its
+    message) and the harness's frames, innermost last ('evaluators.py:120 in gradients')."""
+    frames = ", ".join("{}:{} in {}".format(os.path.relpath(f.filename, os.path.dirname(
+        _HARNESS_DIR)), f.lineno, f.name) for f in _harness_frames(exc)[-4:])
+    text = "harness error {}: {}: {} (harness frames: {})".format(
+        what, type(exc).__name__, str(exc).strip(), frames or "none")
+    return text if len(text) <= 4000 else text[:4000] + "..."
+
+
+def case_failure(what, exc, path):
+    """The cell's result for an exception in the case's own code: `unavailable` when it says this
+    release lacks a TensorFlow API, else `error`."""
+    text = error_text(exc, path)
+    line = ""
+    own = [f for f in traceback.extract_tb(exc.__traceback__)
+           if os.path.abspath(f.filename) == os.path.abspath(path)]
+    if own:
+        line = own[-1].line or ""
+    missing = missing_api(exc, line)
+    if missing:
+        return {"status": UNAVAILABLE, "pairs": [],
+                "detail": "{} not in this release: {} {}".format(missing, what, text)}
+    return {"status": ERROR, "pairs": [], "detail": "{} {}".format(what, text)}
+
+
+def error_text(exc, path=None):
+    """'Type: first line of message (file:line)' naming the case's own line when it has one."""
+    msg = str(exc).strip().splitlines()
+    text = "{}: {}".format(type(exc).__name__, msg[0] if msg else "")
+    if len(text) > 800:
+        text = text[:800] + "..."
+    frames = traceback.extract_tb(exc.__traceback__)
+    if path:
+        own = [f for f in frames if os.path.abspath(f.filename) == os.path.abspath(path)]
+        if own:
+            text += " ({}:{})".format(os.path.basename(path), own[-1].lineno)
+    return text

@@ -13,40 +13,21 @@ import json
 import os
 import sys
 import time
-import traceback
 
-from harness.inside import evaluators, fdmath, numeric, points, stoppoint, tferrors, tfapi
-from harness.schema import ERROR, GRAD, NONE, OK, SKIPPED, UNAVAILABLE
-
-
-def _failure(what, exc, path):
-    """The cell's result for an exception in the case's own code: `unavailable` when it says this
-    release lacks a TensorFlow API, else `error`."""
-    text = _error_text(exc, path)
-    line = ""
-    own = [f for f in traceback.extract_tb(exc.__traceback__)
-           if os.path.abspath(f.filename) == os.path.abspath(path)]
-    if own:
-        line = own[-1].line or ""
-    missing = tferrors.missing_api(exc, line)
-    if missing:
-        return {"status": UNAVAILABLE, "pairs": [],
-                "detail": "{} not in this release: {} {}".format(missing, what, text)}
-    return {"status": ERROR, "pairs": [], "detail": "{} {}".format(what, text)}
+from harness.inside import (envinfo, evaluators, fdmath, numeric, points, stoppoint, tferrors,
+                            tfapi)
+from harness.schema import ERROR, GRAD, HARNESS_ERROR, NONE, OK, SKIPPED
 
 
-def _error_text(exc, path=None):
-    """'Type: first line of message (file:line)' naming the case's own line when it has one."""
-    msg = str(exc).strip().splitlines()
-    text = "{}: {}".format(type(exc).__name__, msg[0] if msg else "")
-    if len(text) > 800:
-        text = text[:800] + "..."
-    frames = traceback.extract_tb(exc.__traceback__)
-    if path:
-        own = [f for f in frames if os.path.abspath(f.filename) == os.path.abspath(path)]
-        if own:
-            text += " ({}:{})".format(os.path.basename(path), own[-1].lineno)
-    return text
+def _harness_failed(pairs, what, exc):
+    """The harness's own code failed while evaluating: every pair still waiting for its numeric
+    verdict becomes harness_error (never `grad` without a word, never a TensorFlow finding)."""
+    detail = tferrors.harness_detail(what, exc)
+    for pair in pairs:
+        if pair["status"] == GRAD and not (pair.get("numeric") or {}).get("checked"):
+            pair.update({"status": HARNESS_ERROR, "detail": detail})
+            pair.pop("numeric", None)
+    return {"why": detail}
 
 
 class _Clock(object):
@@ -87,7 +68,7 @@ class Worker(object):
                 spec.loader.exec_module(mod)
                 self.modules[name] = (mod, None, tfapi.switches())
             except BaseException as exc:  # a case may raise anything, SystemExit included
-                self.modules[name] = (None, _failure("import failed:", exc, path), [])
+                self.modules[name] = (None, tferrors.case_failure("import failed:", exc, path), [])
             finally:
                 sys.path.pop(0)
                 tfapi.restore_switches(before)
@@ -113,7 +94,7 @@ class Worker(object):
         try:
             built = mod.build(api, **variant)
         except BaseException as exc:
-            return None, _failure("build() raised", exc, cell["path"])
+            return None, tferrors.case_failure("build() raised", exc, cell["path"])
         if isinstance(built, dict) and built.get("skip"):
             return None, {"status": SKIPPED, "detail": str(built["skip"]), "pairs": []}
         if not isinstance(built, dict) or not built.get(needs):
@@ -159,7 +140,7 @@ class Worker(object):
                 except Exception as exc:  # the search must never cost the cell its statuses
                     for pair in pairs:
                         if pair["status"] == NONE and "break_op" not in pair:
-                            pair["detail"] = "break-point search failed: " + _error_text(exc)
+                            pair["detail"] = "break-point search failed: " + tferrors.error_text(exc)
                 clock.lap("breakpoint")
             values = self.evaluate(pairs, lambda: evaluators.GraphEvaluator(
                 api, graph, targets, sources, feed_dict, recorded, given))
@@ -178,14 +159,15 @@ class Worker(object):
             return failed
         sources = built.get("sources") or {}
         clock = _Clock()
-        try:
-            with tf.GradientTape(persistent=True) as tape:
-                for source in sources.values():
-                    if not tfapi.is_variable(source):
-                        tape.watch(source)
+        sources = dict((n, tfapi.tf_variable(v)) for n, v in sources.items())
+        with tf.GradientTape(persistent=True) as tape:
+            for source in sources.values():
+                if not tfapi.is_variable(source):
+                    tape.watch(source)
+            try:
                 targets = built["compute"]()
-        except Exception as exc:
-            return _failure("compute() raised", exc, cell["path"])
+            except Exception as exc:
+                return tferrors.case_failure("compute() raised", exc, cell["path"])
         named = bool(sources)
         if not named:
             sources = dict((tfapi.variable_name(v), v) for v in tape.watched_variables()
@@ -215,7 +197,9 @@ class Worker(object):
         try:
             evaluator = make_evaluator()
         except Exception as exc:
-            why = "no session: " + _error_text(exc)
+            if tferrors.raised_by_harness(exc):
+                return _harness_failed(pairs, "starting the evaluation", exc)
+            why = "no session: " + tferrors.error_text(exc)
             for pair in pairs:
                 if pair["status"] == GRAD:
                     pair["numeric"] = {"checked": False, "why": why}
@@ -229,7 +213,9 @@ class Worker(object):
                 record["seeded"] = evaluator.seeded
             return record
         except Exception as exc:  # the check must never cost the cell its symbolic statuses
-            why = "check failed: " + _error_text(exc)
+            if tferrors.raised_by_harness(exc):
+                return _harness_failed(pairs, "evaluating", exc)
+            why = "check failed: " + tferrors.error_text(exc)
             for pair in pairs:
                 if pair["status"] == GRAD and "numeric" not in pair:
                     pair["numeric"] = {"checked": False, "why": why}
@@ -255,7 +241,10 @@ class Worker(object):
                     status, dtype, shape = tfapi.describe_gradient(
                         differentiate(ys, [sources[name]])[0])
                 except Exception as exc:
-                    status, dtype, shape, detail = ERROR, "", "", _error_text(exc)
+                    status, dtype, shape, detail = ERROR, "", "", tferrors.error_text(exc)
+                    if tferrors.raised_by_harness(exc):
+                        status, detail = HARNESS_ERROR, tferrors.harness_detail(
+                            "taking the gradient", exc)
             out.append({"target": tname, "source": name, "status": status, "dtype": dtype,
                         "shape": shape, "detail": detail})
         return out
@@ -264,16 +253,24 @@ class Worker(object):
         try:
             self.tf, self.api = tfapi.load()
         except BaseException as exc:
-            self.send({"type": "fatal", "detail": "importing TensorFlow failed: " + _error_text(exc)})
+            self.send({"type": "fatal", "detail": "importing TensorFlow failed: " + tferrors.error_text(exc)})
             return 3
-        self.send(dict({"type": "hello", "devices": tfapi.devices(self.tf)},
+        keras = envinfo.keras_in_play(self.tf)
+        self.send(dict({"type": "hello", "devices": tfapi.devices(self.tf), "keras": keras},
                        **tfapi.versions(self.tf)))
         for cell in job["cells"]:
             self.send({"type": "start", "index": cell["index"]})
             t0 = time.time()
-            result = self.run_cell(cell)
+            try:
+                result = self.run_cell(cell)
+            except Exception as exc:  # the case's and TensorFlow's failures are caught inside
+                result = {"status": HARNESS_ERROR, "pairs": [],
+                          "detail": tferrors.harness_detail("running the cell", exc)}
             result["duration"] = round(time.time() - t0, 3)
             self.send({"type": "cell", "index": cell["index"], "result": result})
+            if envinfo.keras_in_play(self.tf) != keras:  # a case imported Keras: which one
+                keras = envinfo.keras_in_play(self.tf)
+                self.send({"type": "keras", "keras": keras})
         return 0
 
 

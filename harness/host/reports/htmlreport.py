@@ -103,6 +103,7 @@ def render(tables, root: Path = toxini.ROOT) -> str:
         "environments": [[f"{r[0]}, {an.nightly_names[r[0]]}" if r[0] in an.nightly_names
                           else r[0], *r[1:]] for r in an.environments],
         "shown": analysis.packages_shown,
+        "harness_lines": tables.harness_lines(),
         "gaps": tables.no_results, "gap_lines": coverage.listing(tables.no_results, tables.raw_dir),
         "blind_ends": tables.blind_ends,
         "no_result": {g.release: g.reason(300) for g in tables.no_results},

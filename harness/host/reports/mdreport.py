@@ -37,6 +37,18 @@ def no_results(tables) -> list[str]:
     return lines + [""]
 
 
+def harness_failures(tables) -> list[str]:
+    """'## Failures of the harness', first: results that are the harness's bug, not TensorFlow's."""
+    rows = tables.harness_errors
+    if rows.empty:
+        return []
+    return ["## Failures of the harness", "",
+            f"{len(rows)} result{'s are' if len(rows) != 1 else ' is'} a failure of the harness's "
+            "own code (`harness_error`), not a TensorFlow finding: no transition or value change "
+            "uses them. Report them against the harness, not upstream.", "",
+            *[f"- {_cell(line)}" for line in tables.harness_lines()], ""]
+
+
 def not_checked(an) -> list[str]:
     """'## Gradients not checked': cases whose forward pass fails at the generated inputs."""
     if not an.unchecked:
@@ -46,10 +58,8 @@ def not_checked(an) -> list[str]:
 
 def chosen_values(an) -> list[str]:
     """'## Values the harness chose': once per case whose random variables got seeded values."""
-    if not an.seeded:
-        return []
     return ["## Values the harness chose", "", *[f"- {s.sentence(md=True)}" for s in an.seeded],
-            ""]
+            ""] if an.seeded else []
 
 
 def changes(an, md: bool = True) -> list[str]:
@@ -199,7 +209,7 @@ def nightly_opening(an) -> list[str]:
 
 def environments(tables, an) -> list[str]:
     # the OS column carries a failed environment's reason: keep the table readable
-    rows = [[*r[:5], r[5][:160], r[6]] for r in an.environments]
+    rows = [[*r[:5], r[5][:160], *r[6:]] for r in an.environments]
     names = an.nightly_names
     rows = [[f"{r[0]}, {names[r[0]]}" if r[0] in names else r[0], *r[1:]] for r in rows]
     lines = ["## Environments", ""]
@@ -277,7 +287,7 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     head = name_nightlies(headline(tables, an), an)
     what = head.index("## What changed")
     end = what + head[what:].index("", 2)  # the blank line after the findings
-    parts = head[:2] + no_results(tables) + not_checked(an) + chosen_values(an) + head[2:3] \
+    parts = head[:2] + harness_failures(tables) + no_results(tables) + not_checked(an) + chosen_values(an) + head[2:3] \
         + origin(tables) + head[3:end] + nightly_opening(an) + head[end:]
     parts += compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)

@@ -12,6 +12,7 @@ from harness.host.tables.analysis import Analysis, analyse
 from harness.host.envs import interpreters, toxini
 from harness.host.reports import mdreport
 from harness.host.errors import UserError
+from harness.schema import HARNESS_ERROR
 
 ROOT = toxini.ROOT
 
@@ -38,6 +39,20 @@ class Tables:
     blind_ends: list[str] = field(default_factory=list)
     raw_dir: Path = Path("results/raw")  # where the raw files were read, and where the report goes:
     out_dir: Path = Path("results")  # both for the commands the report prints
+
+    @property
+    def harness_errors(self) -> pd.DataFrame:
+        """The rows where the harness's own code failed: failures of the run, not findings."""
+        return self.tidy[self.tidy["status"] == HARNESS_ERROR]
+
+    def harness_lines(self, limit: int = 8) -> list[str]:
+        """One line per failure of the harness (release, case, variant, pair, the exception's
+        first line), the first `limit` of them."""
+        rows = self.harness_errors
+        out = [f"{r.tf_version} {r.case}{f' [{r.variant}]' if r.variant else ''} "
+               f"{'' if r.target == '*' else f'd {r.target} / d {r.source}: '}"
+               f"{r.detail.splitlines()[0][:300]}" for r in rows.head(limit).itertuples()]
+        return out + ([f"... and {len(rows) - limit} more"] if len(rows) > limit else [])
 
     @property
     def ran(self) -> list[str]:
@@ -141,6 +156,10 @@ def summary(tables: Tables) -> list[str]:
     """What the terminal shows after a report: transitions, problems, missing releases."""
     gaps = tables.no_results
     lines = [f"{len(tables.ran)} releases with results x {len(tables.matrix.columns)} columns"]
+    if not tables.harness_errors.empty:
+        lines.append(f"{len(tables.harness_errors)} failure(s) of the harness's own code (not "
+                     "TensorFlow findings; a bug to report against this harness):")
+        lines += [f"  {line}" for line in tables.harness_lines()]
     if gaps:
         lines.append(f"{len(gaps)} release{'s' if len(gaps) != 1 else ''} of the matrix "
                      f"{'have' if len(gaps) != 1 else 'has'} no result (a change next to "
@@ -235,5 +254,7 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(f"harness: {len(failed)} release(s) of tox.ini failed or could not run "
               f"({', '.join(n.release for n in failed)}): exit status 1")
-        return 1
-    return 0
+    if not tables.harness_errors.empty:
+        print(f"harness: {len(tables.harness_errors)} result(s) are failures of the harness's own "
+              "code (harness_error): exit status 1")
+    return 1 if failed or not tables.harness_errors.empty else 0

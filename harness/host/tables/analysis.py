@@ -20,7 +20,7 @@ from harness.host.tables.variants import Variants
 from harness.inside.numeric import FORWARD_FAILS, NONE_SIZE
 from harness.schema import GRAD, NOT_OUTCOMES
 
-ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU"]
+ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU", "tf.keras"]
 PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", "protobuf")
 
 
@@ -232,10 +232,21 @@ def nightly_news(wide: pd.DataFrame, names: dict[str, str]) -> NightlyNews | Non
     return NightlyNews(newest, label, [], released[-1], len(outcomes), changed)
 
 
+def keras_shown(env: dict) -> str:
+    """What tf.keras was in a run ('keras 3.15.1', 'tf_keras 2.21.0 (TF_USE_LEGACY_KERAS=1)'), or
+    '' where no case used Keras (or the raw file predates the record)."""
+    keras = env.get("keras") or {}
+    shown = keras.get("tf.keras", "")
+    legacy = keras.get("TF_USE_LEGACY_KERAS")
+    return f"{shown} (TF_USE_LEGACY_KERAS={legacy})" if shown and legacy else shown
+
+
 def environment_rows(docs: list[dict], problems: list[load.EnvProblem]) -> list[list[str]]:
-    """Per release: TF, git version, Python, numpy, protobuf, OS, CPU; or its status and why."""
-    rows = [[str(doc["env"].get(k, "")) for k in ENV_KEYS] for doc in docs]
-    rows += [[prob.tf_version, prob.status, "", "", "", prob.detail, ""] for prob in problems]
+    """Per release: TF, git version, Python, numpy, protobuf, OS, CPU, the Keras of tf.keras; or its
+    status and why."""
+    rows = [[*[str(doc["env"].get(k, "")) for k in ENV_KEYS], keras_shown(doc["env"])]
+            for doc in docs]
+    rows += [[prob.tf_version, prob.status, "", "", "", prob.detail, "", ""] for prob in problems]
     return sorted(rows, key=lambda r: matrix.version_key(r[0]))
 
 
