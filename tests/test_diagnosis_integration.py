@@ -91,10 +91,28 @@ def test_eager_case_runs_on_2_x_and_is_skipped_on_1_x(seed_raw):
     skipped = cells(seed_raw / "tf18.json")[("keras_conv_bn_gru", "")]
     assert skipped["status"] == "skipped" and "1.x" in skipped["detail"]
     doc = json.loads((seed_raw / "tf216.json").read_text())
-    assert doc["run"]["workers"] == 1  # graph cells and eager cells: one worker, one import
+    # graph cells and eager cells share a worker, one import per Keras line (tf-keras, Keras 3)
+    assert doc["run"]["workers"] == 2
     got = pairs(cells(seed_raw / "tf216.json")[("keras_conv_bn_gru", "")])
     assert len(got) == 14 and {p["status"] for p in got.values()} == {"grad"}
     assert all(p["numeric"]["checked"] for p in got.values())
+
+
+def test_keras_cases_run_on_the_keras_3_line_from_2_16(seed_raw):
+    """From 2.16 a case that uses Keras runs with tf-keras and, in a worker of its own, with Keras 3
+    (variant pair keras=3); the seed's TF1 layers are unavailable there, in one cell per variant."""
+    assert not any("keras=3" in label for _, label in cells(seed_raw / "tf18.json"))
+    doc = json.loads((seed_raw / "tf216.json").read_text())
+    assert doc["env"]["keras"]["tf.keras"].startswith("tf_keras 2.16")
+    assert doc["env"]["keras3"]["tf.keras"].startswith("keras 3.")
+    assert doc["env"]["keras3"]["TF_USE_LEGACY_KERAS"] == "0"
+    got = cells(seed_raw / "tf216.json")
+    k3 = pairs(got[("keras_conv_bn_gru", "keras=3")])
+    assert len(k3) == 14 and {p["status"] for p in k3.values()} == {"grad"}
+    assert all(p["numeric"]["checked"] for p in k3.values())
+    seed = got[("seed_conv_bn_gru", SEED_DEFAULT + ",keras=3")]
+    assert seed["status"] == "unavailable" and seed["pairs"] == []
+    assert seed["detail"].startswith("conv1d of Keras 2 not in this release: build() raised ")
 
 
 def test_switches_turn_both_off(tmp_path):

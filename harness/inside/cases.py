@@ -6,17 +6,36 @@ with `ast`, so a case that crashes on import cannot take the supervisor down wit
 import ast
 import itertools
 import os
+import re
+
+
+# A case that names Keras, TF1 layers or RNN cells (Keras-backed from TF 2.16 on) uses Keras; a
+# literal KERAS = True / False in the file says so outright.
+USES_KERAS = re.compile(rb"\b(keras|layers|rnn_cell)\b")
+
+
+# The Keras 3 line's cells carry this variant pair (the runner adds it; build() never sees it), and
+# the switches their worker runs under.
+KERAS3 = ("keras", "3")
+KERAS3_ENV = {"TF_USE_LEGACY_KERAS": "0", "KERAS_BACKEND": "tensorflow"}
+
+
+def case_variant(cell_variant):
+    """The keyword arguments of build() for a cell's variant pairs: the harness's own keras axis
+    left out."""
+    return dict((axis, value) for axis, value in cell_variant if axis != KERAS3[0])
 
 
 class CaseSpec(object):
     """A case file: its name, path, variant axes (ordered) and the problem that prevents running it."""
 
-    def __init__(self, name, path, axes=None, mode="graph", problem=None):
+    def __init__(self, name, path, axes=None, mode="graph", problem=None, keras=False):
         self.name = name
         self.path = path
         self.axes = axes or []  # [(axis, [values...])], first value = default
         self.mode = mode
         self.problem = problem
+        self.keras = keras  # uses Keras: runs on the Keras 3 line too (TF >= 2.16)
 
     def variants(self, all_variants=False):
         """The default configuration plus every one-axis change from it, or the full product."""
@@ -60,7 +79,9 @@ def inspect(path):
     spec = CaseSpec(name, path)
     try:
         with open(path, "rb") as fh:
-            tree = ast.parse(fh.read(), filename=path)
+            text = fh.read()
+        tree = ast.parse(text, filename=path)
+        spec.keras = bool(USES_KERAS.search(text))
     except SyntaxError as exc:
         spec.problem = "SyntaxError: {} ({}, line {})".format(exc.msg, path, exc.lineno)
         return spec
@@ -78,6 +99,8 @@ def inspect(path):
                         spec.axes = _axes(_literal(node.value, path, "VARIANTS"), path)
                     elif isinstance(target, ast.Name) and target.id == "MODE":
                         spec.mode = _literal(node.value, path, "MODE")
+                    elif isinstance(target, ast.Name) and target.id == "KERAS":
+                        spec.keras = bool(_literal(node.value, path, "KERAS"))
     except ValueError as exc:
         spec.problem = str(exc)
         return spec
@@ -93,6 +116,9 @@ def _axes(value, path):
         raise ValueError("{}: VARIANTS must be a dict of axis -> list of values".format(path))
     axes = []
     for axis, values in value.items():
+        if axis == KERAS3[0]:
+            raise ValueError("{}: VARIANTS may not name {!r}: the harness's axis of the Keras 3 "
+                             "line".format(path, axis))
         if not isinstance(values, (list, tuple)) or not values:
             raise ValueError("{}: VARIANTS[{!r}] must be a non-empty list".format(path, axis))
         axes.append((str(axis), list(values)))

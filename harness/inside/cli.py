@@ -15,6 +15,7 @@ from harness.inside import cache, envinfo, numeric, rawfile, supervisor
 from harness.schema import CRASH, ERROR, HARNESS_ERROR, OK, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0
+KERAS3, KERAS3_ENV = caselib.KERAS3, caselib.KERAS3_ENV
 FAILED_CELL = (ERROR, CRASH, TIMEOUT, HARNESS_ERROR)
 
 
@@ -45,6 +46,9 @@ def parse_args(argv):
     p.add_argument("--none-dim", type=_positive_int, default=numeric.NONE_SIZE, metavar="N",
                    help="size given to the None dimensions of placeholders the case does not feed "
                         "(default: %(default)s); a case that reshapes to a fixed batch needs it")
+    p.add_argument("--no-keras3", dest="keras3", action="store_false",
+                   help="on TF >= 2.16, run cases that use Keras with the environment's Keras only "
+                        "(tf-keras where TF_USE_LEGACY_KERAS=1), not also with Keras 3")
     p.add_argument("--rerun", action="store_true",
                    help="run every cell again, ignoring the results of earlier runs (the cache)")
     p.add_argument("--env-name", default=None,
@@ -77,14 +81,38 @@ def _options(args):
             "eps": args.numeric_eps, "tol": args.numeric_tol, "none_dim": args.none_dim}
 
 
-def plan(specs, all_variants):
-    """The cells to run, in case order, each with a stable index."""
+def keras3_line(env):
+    """Whether this environment also runs the Keras 3 line: TensorFlow >= 2.16 with Keras 3
+    installed (what `pip install tensorflow` gives), where the environment itself may run tf-keras
+    (TF_USE_LEGACY_KERAS=1)."""
+    pkgs = env.get("packages", {})
+    tf_version = pkgs.get(env.get("tf_package", ""), "")
+    keras = pkgs.get("keras") or pkgs.get("keras-nightly") or ""
+    return _release(tf_version) >= (2, 16) and _release(keras) >= (3,)
+
+
+def _release(version):
+    """'2.23.0.dev20261026' -> (2, 23, 0); '' -> ()."""
+    out = []
+    for part in version.split(".")[:3]:
+        if not part.isdigit():
+            break
+        out.append(int(part))
+    return tuple(out)
+
+
+def plan(specs, all_variants, keras3=False):
+    """The cells to run, in case order, each with a stable index. keras3: each cell of a case that
+    uses Keras gets a twin on the Keras 3 line, its variant ending in keras=3 (KERAS3)."""
     cells = []
     for spec in specs:
         for variant in spec.variants(all_variants):
-            cells.append({"index": len(cells), "case": spec.name, "path": os.path.abspath(spec.path),
-                          "mode": spec.mode, "variant": [list(pair) for pair in variant],
-                          "variant_label": caselib.variant_label(variant)})
+            lines = [list(variant)] + ([list(variant) + [KERAS3]] if keras3 and spec.keras else [])
+            for line in lines:
+                cells.append({"index": len(cells), "case": spec.name,
+                              "path": os.path.abspath(spec.path), "mode": spec.mode,
+                              "variant": [list(pair) for pair in line],
+                              "variant_label": caselib.variant_label(line)})
     return cells
 
 
@@ -127,7 +155,8 @@ def main(argv=None):
         doc["cells"].append({"case": spec.name, "case_file": spec.path, "variant": [],
                              "variant_label": "", "status": ERROR, "detail": spec.problem,
                              "pairs": [], "duration": 0.0})
-    todo = store.carry(doc, plan(everything, args.all_variants), env,
+    keras3 = args.keras3 and keras3_line(env)
+    todo = store.carry(doc, plan(everything, args.all_variants, keras3), env,
                        chosen=lambda cell: cell["case"] in chosen)
     if store.carried:
         _say("{}: {} cell{} carried over from earlier runs (inputs unchanged), {} to run".format(
@@ -141,15 +170,16 @@ def main(argv=None):
     for cell in todo:
         by_mode.setdefault(cell["mode"], []).append(cell)
 
-    def on_hello(msg):
+    def on_hello(msg, line="keras"):
         """A worker's hello (TensorFlow's versions, devices, Keras switches), or the Keras a case
-        imported (a 'keras' message): recorded in the raw file's env."""
+        imported (a 'keras' message): recorded in the raw file's env, the Keras 3 line's Keras
+        under 'keras3'."""
         if msg.get("type") == "hello":
             env.update({"tf_version": msg.get("tf_version", ""),
                         "tf_git_version": msg.get("tf_git_version", ""),
                         "devices": msg.get("devices", [])})
         if msg.get("keras"):
-            env["keras"] = dict(env.get("keras") or {}, **msg["keras"])
+            env[line] = dict(env.get(line) or {}, **msg["keras"])
         writer.write(doc)
 
     def on_result(cell, result):
@@ -176,10 +206,16 @@ def main(argv=None):
                                                           pair["source"], pair["detail"]))
 
     # One worker for graph and eager cells alike (graph cells first, as the raw file lists them);
-    # on 1.x the worker records eager cells skipped.
+    # on 1.x the worker records eager cells skipped. The Keras 3 line's cells run in a worker of
+    # their own: which Keras tf.keras is gets fixed when TensorFlow is imported.
     ordered = [c for m in sorted(by_mode, key=lambda m: m != "graph") for c in by_mode[m]]
+    on_k3 = [c for c in ordered if KERAS3 in [tuple(p) for p in c["variant"]]]
+    ordered = [c for c in ordered if c not in on_k3]
     workers = supervisor.run_cells(ordered, args.timeout, log_path, on_hello, on_result,
                                    options=_options(args)) if ordered else 0
+    workers += supervisor.run_cells(on_k3, args.timeout, log_path,
+                                    lambda msg: on_hello(msg, "keras3"), on_result,
+                                    options=_options(args), env=KERAS3_ENV) if on_k3 else 0
     doc["complete"] = True
     doc["run"].update({"finished": _now(), "duration": round(time.time() - t0, 3),
                        "workers": workers, "cache": store.summary()})

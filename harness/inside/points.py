@@ -101,6 +101,7 @@ def eager_chosen(tf, build, variant, sources, named):
         if not named:
             watched = [v for v in tape.watched_variables() if v.trainable]
             other = dict(zip(sources, watched)) if len(watched) == len(sources) else {}
+        other = dict((n, tfapi.tf_variable(v)) for n, v in other.items())  # Keras 3's too
         second = dict((n, v.numpy()) for n, v in other.items() if tfapi.is_variable(v))
     except (Exception, SystemExit):
         return set()

@@ -65,18 +65,20 @@ class _Channel(object):
         return json.loads(line.decode("utf-8"))
 
 
-def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, options=None):
+def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, options=None, env=None):
     """Run cells (dicts with 'index' and 'mode', graph and eager alike) in as few workers as crashes
     allow; returns workers started, each one TensorFlow import.
 
-    options go to the worker as they are (numeric check and break-point search switches).
+    options go to the worker as they are (numeric check and break-point search switches); env:
+    environment variables the workers run under (the Keras 3 line's).
     """
+    extra = env or {}
     pending = list(cells)
     workers = 0
     while pending:
         workers += 1
         read_fd, write_fd = os.pipe()
-        env = dict(os.environ)
+        env = dict(os.environ, **extra)
         env["PYTHONPATH"] = os.pathsep.join(p for p in [_PACKAGE_PARENT, env.get("PYTHONPATH")] if p)
         with open(log_path, "ab") as log:
             proc = subprocess.Popen(

@@ -33,6 +33,9 @@ def missing_api(exc, line=""):
     if found:
         return "op " + found.group(1)
     if isinstance(exc, AttributeError):
+        found = re.search(r"`([\w.]+)` is not available with Keras 3", text)
+        if found:  # TF >= 2.16's TF1 layers and RNN cells without tf-keras
+            return "{} of Keras 2".format(found.group(1))
         found = re.match(r"module '([\w.]+)' has no attribute '(\w+)'", text)
         if found and _TF_MODULES.match(found.group(1)):
             return _public(found.group(1) + "." + found.group(2))

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from harness.inside import (envinfo, evaluators, fdmath, numeric, points, stoppoint, tferrors,
+from harness.inside import (cases, envinfo, evaluators, fdmath, numeric, points, stoppoint, tferrors,
                             tfapi)
 from harness.schema import ERROR, GRAD, HARNESS_ERROR, NONE, OK, SKIPPED
 
@@ -79,7 +79,7 @@ class Worker(object):
         mod, problem, own = self.module(cell["case"], cell["path"])
         if problem:
             return dict(problem, pairs=[])
-        variant = dict((axis, value) for axis, value in cell["variant"])
+        variant = cases.case_variant(cell["variant"])
         tfapi.restore_switches(own)
         try:
             if cell.get("mode") == "eager":

@@ -4,15 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.host.tables import findings as fnd
+from harness.host.reports import notes
+from harness.host.reports.notes import cell_text as _cell
 from harness.host.tables import analysis, coverage, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
-
-
-def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
@@ -35,31 +32,6 @@ def no_results(tables) -> list[str]:
     lines += [f"- **{where}**: {why}" for where, why in coverage.listing(gaps, tables.raw_dir)]
     lines += ["", *tables.blind_ends] if tables.blind_ends else []
     return lines + [""]
-
-
-def harness_failures(tables) -> list[str]:
-    """'## Failures of the harness', first: results that are the harness's bug, not TensorFlow's."""
-    rows = tables.harness_errors
-    if rows.empty:
-        return []
-    return ["## Failures of the harness", "",
-            f"{len(rows)} result{'s are' if len(rows) != 1 else ' is'} a failure of the harness's "
-            "own code (`harness_error`), not a TensorFlow finding: no transition or value change "
-            "uses them. Report them against the harness, not upstream.", "",
-            *[f"- {_cell(line)}" for line in tables.harness_lines()], ""]
-
-
-def not_checked(an) -> list[str]:
-    """'## Gradients not checked': cases whose forward pass fails at the generated inputs."""
-    if not an.unchecked:
-        return []
-    return ["## Gradients not checked", "", *[f"- {u.sentence(md=True)}" for u in an.unchecked], ""]
-
-
-def chosen_values(an) -> list[str]:
-    """'## Values the harness chose': once per case whose random variables got seeded values."""
-    return ["## Values the harness chose", "", *[f"- {s.sentence(md=True)}" for s in an.seeded],
-            ""] if an.seeded else []
 
 
 def changes(an, md: bool = True) -> list[str]:
@@ -287,9 +259,9 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     head = name_nightlies(headline(tables, an), an)
     what = head.index("## What changed")
     end = what + head[what:].index("", 2)  # the blank line after the findings
-    parts = head[:2] + harness_failures(tables) + no_results(tables) + not_checked(an) + chosen_values(an) + head[2:3] \
+    parts = head[:2] + notes.harness_failures(tables) + no_results(tables) + notes.not_checked(an) + notes.chosen_values(an) + head[2:3] \
         + origin(tables) + head[3:end] + nightly_opening(an) + head[end:]
-    parts += compact_matrix(tables, an)
+    parts += notes.keras_lines(an) + compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:
         parts += all_columns(tables, an)

@@ -168,6 +168,7 @@ def summary(tables: Tables) -> list[str]:
         lines += [f"  {sentence}" for sentence in tables.blind_ends]
     lines += [f"not checked: {u.sentence()}" for u in tables.analysis.unchecked]
     lines += [f"seeded values: {s.sentence()}" for s in tables.analysis.seeded]
+    lines += [f"keras 3: {t}" for k in tables.analysis.keras for t in k.sentences()]
     lines += provenance.origin_lines(tables.docs, tables.partials)
     found = [f.line() for f in tables.analysis.changes]
     unseen = f" (among the releases with results; {len(gaps)} without)" if gaps else ""

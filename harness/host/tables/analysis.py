@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.host.envs import toxini
-from harness.host.tables import diagnosis, load, matrix, nightly
+from harness.host.tables import diagnosis, kerasline, load, matrix, nightly
 from harness.host.tables.findings import ColumnGroup, Finding, changing_groups, findings
 from harness.host.tables.variants import Variants
 from harness.inside.numeric import FORWARD_FAILS, NONE_SIZE
@@ -173,6 +173,7 @@ class Analysis:
     reproduce: list[Repro]
     unchecked: list[Unchecked] = field(default_factory=list)
     seeded: list[Seeded] = field(default_factory=list)
+    keras: list[kerasline.KerasLine] = field(default_factory=list)  # Keras 3 against tf-keras
 
     @property
     def changes(self) -> list[Finding]:
@@ -198,7 +199,8 @@ def analyse(tables, variants: Variants) -> Analysis:
                     diagnosis.triggers(tables.tidy, variants), names,
                     nightly_news(tables.matrix, names), environment_rows(tables.docs, tables.problems),
                     packages, tables.value_changes, reproduce(found, tables.tidy, tables.docs),
-                    unchecked(tables.tidy, tables.docs), seeded(tables.docs))
+                    unchecked(tables.tidy, tables.docs), seeded(tables.docs),
+                    kerasline.compare(tables.tidy, variants))
 
 
 def nightly_names(docs: list[dict]) -> dict[str, str]:
@@ -233,12 +235,17 @@ def nightly_news(wide: pd.DataFrame, names: dict[str, str]) -> NightlyNews | Non
 
 
 def keras_shown(env: dict) -> str:
-    """What tf.keras was in a run ('keras 3.15.1', 'tf_keras 2.21.0 (TF_USE_LEGACY_KERAS=1)'), or
-    '' where no case used Keras (or the raw file predates the record)."""
-    keras = env.get("keras") or {}
-    shown = keras.get("tf.keras", "")
-    legacy = keras.get("TF_USE_LEGACY_KERAS")
-    return f"{shown} (TF_USE_LEGACY_KERAS={legacy})" if shown and legacy else shown
+    """What tf.keras was in a run: 'tf_keras 2.21.0 (TF_USE_LEGACY_KERAS=1); keras=3 cells: keras
+    3.15.1 (TF_USE_LEGACY_KERAS=0)', or '' where no case used Keras (or the raw file predates the
+    record)."""
+    parts = []
+    for key, label in (("keras", ""), ("keras3", "keras=3 cells: ")):
+        keras = env.get(key) or {}
+        legacy = keras.get("TF_USE_LEGACY_KERAS")
+        if keras.get("tf.keras"):
+            parts.append(label + keras["tf.keras"] + (f" (TF_USE_LEGACY_KERAS={legacy})"
+                                                       if legacy else ""))
+    return "; ".join(parts)
 
 
 def environment_rows(docs: list[dict], problems: list[load.EnvProblem]) -> list[list[str]]:
