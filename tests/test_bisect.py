@@ -248,3 +248,69 @@ def test_run_releases_refuses_unknown_versions_before_running_any(offline, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and ran == [] and len(err) == 2
     assert "1.15.1 is not on the index" in err[0] and "9.9.9" in err[1]
+
+
+def _set_status(path, status, version=None, finished=None):
+    """A frozen raw file with the bisected pair's status changed (and its release, run time)."""
+    doc = json.loads(path.read_text())
+    for cell in doc["cells"]:
+        if cell["case"] == SEED and cell["variant_label"] == SEED_VARIANT:
+            for pair in cell["pairs"]:
+                if (pair["target"], pair["source"]) == ("new_state", KERNEL):
+                    pair.update({"status": status, "detail": f"planted {status}"})
+    if version:
+        doc["env"]["tf_version"] = version
+    if finished:
+        doc["run"]["finished"] = finished
+    return doc
+
+
+def test_any_two_statuses_can_be_the_ends(offline, capsys):
+    raw_dir, _, _, _ = offline
+    rawfile.write(str(raw_dir / "tf18.json"), _set_status(raw_dir / "tf18.json", "nonfinite"))
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert (got["old_status"], got["new_status"], got["last_old"], got["first_new"]) == (
+        "nonfinite", "grad", "1.8.0", "1.9.0")
+
+
+def test_a_probe_with_a_third_status_is_skipped_and_named(offline, capsys):
+    raw_dir, _, _, _ = offline
+    rawfile.write(str(raw_dir / "tf18.json"), _set_status(raw_dir / "tf18.json", "nonfinite"))
+    rawfile.write(str(raw_dir / "rel-1.8.0.json"), _set_status(
+        raw_dir / "tf18.json", "mismatch", "1.8.0", "2099-01-01T00:00:00Z"))
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    # the index holds no release between 1.5.1 and 1.8.0 for these interpreters: the window is
+    # 1.5.1 - 1.9.0, with 1.8.0 inside it untested, never taken for either side
+    assert (got["last_old"], got["first_new"]) == ("1.5.1", "1.9.0")
+    assert got["untested_between"] == ["1.8.0"]
+    assert {"version": "1.8.0", "reason": "mismatch, a third status: planted mismatch"} in \
+        got["skipped"]
+
+
+def test_an_end_without_an_outcome_is_refused_in_one_line(offline, capsys):
+    raw_dir, _, _, _ = offline
+    rawfile.write(str(raw_dir / "tf18.json"), _set_status(raw_dir / "tf18.json", "harness_error"))
+    code, _, err = bisect_cli(capsys, offline, "--good", "1.9.0", "--bad", "1.8.0")
+    assert code == 2 and err.strip().splitlines()[-1] == (
+        "harness: 1.8.0 cannot be an end of the search: harness_error: planted harness_error")
+
+
+def test_the_markdown_answer_pastes_as_it_is(offline, capsys):
+    raw_dir, _, cases, _ = offline
+    rawfile.write(str(raw_dir / "tf18.json"), _set_status(raw_dir / "tf18.json", "nonfinite"))
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--markdown")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert lines[0] == (f"**Bisected**: `{SEED}` [{SEED_VARIANT}], d `new_state` / d `{KERNEL}` "
+                        "(fixed between these two adjacent builds)")
+    assert "| last old | release 1.8.0 | `v1.8.0` | `nonfinite` |" in lines
+    assert "| first new | release 1.9.0 | `v1.9.0` | `grad` |" in lines
+    assert "Upstream diff: https://github.com/tensorflow/tensorflow/compare/v1.8.0...v1.9.0" in lines
+    command = lines[-1].split("`")[1]
+    assert command == (f"python -m harness bisect --cases {cases} --case {SEED} --target new_state "
+                       f"--source {KERNEL} --good 1.15.5 --bad 1.5.1")
+    assert not any("\t" in line for line in lines)

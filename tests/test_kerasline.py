@@ -53,3 +53,12 @@ def test_a_case_that_needs_keras_2_is_one_line_not_a_difference_per_pair():
 def test_cases_without_a_keras_3_line_say_nothing():
     rows = [("2.21.0", "plain", "", "y", "x", "grad", "")]
     assert kerasline.compare(_tidy(rows), _variants("plain", {"": ()})) == []
+
+
+def test_a_cell_that_fails_with_keras_3_differs_from_every_pair_of_the_tf_keras_line():
+    rows = [(v, "k", "", "y", s, "grad", "") for v in ("2.16.2", "2.21.0") for s in "wb"]
+    rows += [(v, "k", "keras=3", "*", "*", "error", "compute() raised ValueError: ...")
+             for v in ("2.16.2", "2.21.0")]
+    got = kerasline.compare(_tidy(rows), _variants("k", {"": (), "keras=3": (("keras", "3"),)}))
+    assert got[0].sentences(md=True) == [
+        "`k` every pair: `grad` with tf-keras, `error` with Keras 3 on 2.16.2 – 2.21.0"]

@@ -51,6 +51,8 @@ def test_expected_histories_are_well_formed():
             assert steps[0][0] == "1.8", f"{path.name} {pair}: history must start at 1.8"
             firsts = [matrix.version_key(first) for first, _ in steps]
             assert firsts == sorted(firsts), f"{path.name} {pair}: steps out of order"
+        for pair, steps in declared(path, "EXPECTED_KERAS3").items():
+            assert pair in expected and steps[0][0] == "2.16", f"{path.name} {pair}: Keras 3 line"
 
 
 def test_expected_status_follows_the_steps():
@@ -70,14 +72,17 @@ def corpus(tmp_path_factory):
     return report.build(raw, envs=[])
 
 
-def histories(tables, case):
-    """{(target, source): [(release, status), ...]} of one case, as recorded."""
+def histories(tables, case, keras3=False):
+    """{(target, source): [(release, status), ...]} of one case, as recorded: its tf-keras line
+    (every release), or its Keras 3 line (variant keras=3: the releases that ran it; a cell that
+    produced no pairs is one column '*', whose history stands for every pair)."""
     wide = tables.matrix
     out = {}
     for col in wide.columns:
-        name, _, target, source = col
-        if name == case:
-            out[(target, source)] = [(v, s) for v, s in wide[col].items()]
+        name, variant, target, source = col
+        if name == case and ("keras=3" in variant.split(",")) == keras3:
+            out[(target, source)] = [(v, s) for v, s in wide[col].items()
+                                     if not keras3 or isinstance(s, str)]
     return out
 
 
@@ -89,6 +94,14 @@ def test_recorded_history_equals_expected(corpus, path):
     for pair, steps in expected.items():
         want = [(v, expected_status(steps, v)) for v, _ in got[pair]]
         assert got[pair] == want, f"{path.stem} {pair}"
+    keras3 = histories(corpus, path.stem, keras3=True)
+    want3 = declared(path, "EXPECTED_KERAS3")
+    assert bool(keras3) == bool(want3), f"{path.stem}: a Keras 3 line needs EXPECTED_KERAS3"
+    for pair, steps in want3.items():
+        got3 = keras3.get(pair) or keras3.get(("*", "*"))
+        assert got3, f"{path.stem} {pair}: no Keras 3 result"
+        assert [v for v, _ in got3][0].startswith("2.16"), f"{path.stem} {pair}: line starts"
+        assert got3 == [(v, expected_status(steps, v)) for v, _ in got3], f"{path.stem} {pair} k3"
     moved = corpus.value_changes[(corpus.value_changes["case"] == path.stem)
                                  & (corpus.value_changes["source"] != "")]
     got_values = {}

@@ -25,9 +25,11 @@ from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
 from harness.inside import cases as caselib
-from harness.schema import ERROR, GRAD, NONE
+from harness.schema import NOT_OUTCOMES, VOCABULARY
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
+# What an end of the search may be: a status that says something about TensorFlow.
+OUTCOMES = tuple(s for s in VOCABULARY if s not in NOT_OUTCOMES)
 
 
 @dataclass
@@ -121,11 +123,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--nightly", action="store_true",
                         help="search the tf-nightly builds too (implied when an end is a nightly)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the answer as a Markdown block to paste into a GitHub issue")
     installs.add_run_arguments(parser)
 
 
 def run(args) -> int:
-    say = (lambda text: print(text, file=sys.stderr, flush=True)) if args.json else \
+    quiet = args.json or args.markdown  # stdout holds the answer only
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if quiet else \
         (lambda text: print(text, flush=True))
     query = resolve_query(args.cases.resolve(), args.case, args.variant, args.target, args.source)
     url, catalog = index.read(refresh=args.refresh)
@@ -154,8 +159,8 @@ def run(args) -> int:
     for v in (old, new):
         prober.label = "good end" if v == good.version else "bad end"
         ends[v] = prober.status(v)
-    for probe in ends.values():
-        if probe.status not in (GRAD, NONE, ERROR):
+    for probe in ends.values():  # any outcome: grad, none, nonfinite, zero, mismatch, error, ...
+        if probe.status not in OUTCOMES:
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
                             f"{probe.detail}")
     old_status, new_status = ends[old].status, ends[new].status
@@ -178,6 +183,8 @@ def run(args) -> int:
         f"in all, {clock(time.monotonic() - prober.started)}")
     if args.json:
         print(json.dumps(result, indent=1))
+    elif args.markdown:
+        print("\n".join(markdown(result, command(args))))
     else:
         print("\n".join(lines(result)))
     return 0
@@ -187,8 +194,7 @@ def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, 
            old_status: str, new_status: str, untestable: dict[str, str]) -> dict:
     """The result as one plain dict (what --json prints)."""
     skipped = [{"version": v, "reason": reason} for v, reason in untestable.items()]
-    skipped += [{"version": v, "reason": f"{seen[v].status}: {seen[v].detail}"}
-                for v in found.skipped]
+    skipped += [{"version": v, "reason": _why_skipped(seen[v])} for v in found.skipped]
     gits = {**index.known_commits(), **{v: p.git_version for v, p in seen.items() if p.git_version}}
     return {**asdict(query), "good": good, "bad": bad,
             "direction": "introduced" if version_key(bad) > version_key(good) else "fixed",
@@ -208,9 +214,63 @@ def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, 
             "skipped": sorted(skipped, key=lambda s: version_key(s["version"]))}
 
 
+def _why_skipped(probe: Probe) -> str:
+    """Why a probe is neither side: a third status (an outcome that is neither end's), or no
+    result (not installable, the pair missing, the harness failing)."""
+    third = ", a third status" if probe.status in OUTCOMES else ""
+    return f"{probe.status}{third}: {probe.detail}" if probe.detail else probe.status + third
+
+
 def build_name(version: str, git_version: str) -> str:
     """'release 2.21.0', or 'nightly of 2026-10-26 (commit ef696751006)'."""
     return nightly.name(version, git_version) if nightly.is_nightly(version) else f"release {version}"
+
+
+def command(args) -> str:
+    """The bisect command that gives this answer, as the user can run it again."""
+    import shlex
+    from harness.host.tables.analysis import shown_path
+    parts = ["python -m harness bisect"]
+    if args.cases.resolve() != (toxini.ROOT / "cases").resolve():
+        parts.append(f"--cases {shlex.quote(shown_path(args.cases))}")
+    parts += [f"--case {shlex.quote(args.case)}", *[f"--variant {shlex.quote(v)}"
+                                                    for v in args.variant],
+              f"--target {shlex.quote(args.target)}", f"--source {shlex.quote(args.source)}",
+              f"--good {args.good}", f"--bad {args.bad}"]
+    parts += [flag for flag, on in (("--pre", args.pre), ("--nightly", args.nightly)) if on]
+    return " ".join(parts)
+
+
+def markdown(result: dict, command: str = "") -> list[str]:
+    """The answer as a block that pastes into a GitHub issue as it is: the two adjacent builds with
+    their commits and statuses, the upstream diff, what could not be tested and why."""
+    def commit(which: str) -> str:
+        git = result[which + "_git_version"]
+        version = result[which]
+        found = ref(version, git) or ""
+        return f"`{found}`" if found else "unknown"
+
+    where = f" [{result['variant']}]" if result["variant"] else ""
+    out = [f"**Bisected**: `{result['case']}`{where}, d `{result['target']}` / d "
+           f"`{result['source']}` ({result['direction']} between these two adjacent builds)", "",
+           "| | build | commit | status |", "|---|---|---|---|",
+           f"| last old | {result['last_old_name']} | {commit('last_old')} | "
+           f"`{result['old_status']}` |",
+           f"| first new | {result['first_new_name']} | {commit('first_new')} | "
+           f"`{result['new_status']}` |", ""]
+    url = result["compare_url"]
+    out.append(f"Upstream diff: {url}" if url else
+               "Upstream diff: unknown (a build did not record its commit)")
+    if result["untested_between"]:
+        out += ["", "Not tested between them: " + ", ".join(result["untested_between"])]
+    if result["skipped"]:
+        out += ["", "Skipped:", *[f"- {s['version']}: {s['reason'][:300]}"
+                                  for s in result["skipped"]]]
+    tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
+    out += ["", "Tested: " + ", ".join(f"{t['version']} `{t['status']}`" for t in tested)]
+    if command:
+        out += ["", f"Found with: `{command}`"]
+    return out
 
 
 def lines(result: dict) -> list[str]:

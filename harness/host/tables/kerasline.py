@@ -18,6 +18,7 @@ from harness.host.tables.variants import Variants
 from harness.schema import NOT_OUTCOMES, UNAVAILABLE
 
 AXIS, LINE = "keras", "3"
+ANY = "*"  # the target and source of a cell that produced no pairs
 
 
 @dataclass
@@ -51,9 +52,10 @@ class KerasLine:
         if not self.differences:
             return [f"{code(self.case)}: the same status with Keras 3 as with tf-keras in every "
                     f"pair ({self.pairs}) on {span}"]
-        return [f"{code(self.case)}{f' [{d.variant}]' if d.variant else ''} d {d.target} / d "
-                f"({', '.join(d.sources)}): {code(d.legacy)} with tf-keras, {code(d.keras3)} with "
-                f"Keras 3 on {_span(d.releases)}" for d in self.differences]
+        return [f"{code(self.case)}{f' [{d.variant}]' if d.variant else ''} "
+                + ("every pair" if d.target == ANY else f"d {d.target} / d ({', '.join(d.sources)})")
+                + f": {code(d.legacy)} with tf-keras, {code(d.keras3)} with Keras 3 on "
+                f"{_span(d.releases)}" for d in self.differences]
 
 
 def _span(releases: list[str]) -> str:
@@ -100,9 +102,13 @@ def _differences(rows, mine, base_of, variants: Variants, case: str) -> list[Dif
     status = rows.set_index(["tf_version", "variant", "target", "source"])["status"]
     status = status[~status.index.duplicated()]
     found: dict[tuple, list[str]] = {}
+    whole = rows.groupby(["tf_version", "variant"])["status"].agg(
+        lambda s: ", ".join(sorted(set(s))))  # a cell without pairs: against all of the base's
     for row in mine.itertuples():
         base = base_of.get(row.variant)
-        legacy = status.get((row.tf_version, base, row.target, row.source)) if base else None
+        key = (row.tf_version, base) if row.target == ANY else (row.tf_version, base, row.target,
+                                                                 row.source)
+        legacy = (whole if row.target == ANY else status).get(key) if base is not None else None
         if legacy is None or legacy in NOT_OUTCOMES or row.status in NOT_OUTCOMES \
                 or legacy == row.status:
             continue
