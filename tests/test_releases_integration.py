@@ -1,10 +1,12 @@
 """A real bisection over 1.8.0 - 1.10.1: real index, real uv environments (cached), real TensorFlow."""
 import json
+import re
+import shlex
 
 import pandas as pd
 import pytest
 
-from tests.conftest import harness
+from tests.conftest import ROOT, harness
 
 pytestmark = pytest.mark.integration
 KERNEL = "layer_cell/conv1d/kernel"
@@ -36,3 +38,38 @@ def test_bisect_finds_the_1_9_fix_and_reuses_its_results(tmp_path):
     harness("report", "--raw", str(raw), "--out", str(out))
     grads = pd.read_csv(out / "gradients.csv", keep_default_na=False)
     assert {"1.8.0", "1.9.0", "1.10.1"} <= set(grads["tf_version"])
+
+
+def printed_bisects():
+    """The bisect commands the committed reports hand out, as printed."""
+    out = []
+    for report in ("results/report.md", "results/known/report.md"):
+        text = (ROOT / report).read_text(encoding="utf-8")
+        out += re.findall(r"narrow it down: `(python -m harness bisect [^`]+)`", text)
+    return out
+
+
+def test_every_bisect_command_of_the_committed_reports_resolves_as_printed():
+    commands = printed_bisects()
+    assert len(commands) >= 10
+    for command in commands:
+        args = shlex.split(command)[3:]  # after 'python -m harness'
+        proc = harness(*args, "--dry-run", timeout=600)
+        assert proc.stdout.startswith("dry run: "), command
+
+
+def test_one_printed_bisect_command_runs_end_to_end():
+    (command,) = [c for c in printed_bisects() if "--case igamma_grad_a" in c]
+    args = shlex.split(command)[3:]
+    raw = ROOT / args[args.index("--out") + 1]
+    before = set(raw.glob("rel-*.json")) if raw.is_dir() else set()
+    try:
+        proc = harness(*args, "--json", timeout=3000)
+    finally:
+        for path in set(raw.glob("rel-*.json")) - before:  # leave the checkout as it was
+            path.unlink()
+    got = json.loads(proc.stdout)
+    assert (got["old_status"], got["new_status"]) == ("none", "grad")
+    assert got["last_old"] in ("1.9.0", "1.10.0rc0", "1.10.0rc1") and got["first_new"] in (
+        "1.10.0rc0", "1.10.0rc1", "1.10.0", "1.10.1")
+    assert got["skipped"] == [] or all("install" in s["reason"] for s in got["skipped"])

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from packaging.version import Version
 
 from harness.host.anyrelease import index, installs, versions
-from harness.host.anyrelease.probes import Probe, Prober, Query, clock, earlier  # noqa: F401
+from harness.host.anyrelease.probes import Probe, Prober, Query, clock, earlier
 from harness.host.tables import nightly
 from harness.host.envs import toxini
 from harness.host.errors import UserError
@@ -123,12 +123,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--nightly", action="store_true",
                         help="search the tf-nightly builds too (implied when an end is a nightly)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="resolve the case, the variant and both ends on the index, say how many "
+                             "builds the search covers, and run nothing")
     parser.add_argument("--markdown", action="store_true",
                         help="print the answer as a Markdown block to paste into a GitHub issue")
     installs.add_run_arguments(parser)
 
 
 def run(args) -> int:
+    from harness.host.anyrelease import answers  # it renders this module's answer: imports it
     quiet = args.json or args.markdown  # stdout holds the answer only
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if quiet else \
         (lambda text: print(text, flush=True))
@@ -154,6 +158,14 @@ def run(args) -> int:
     say(f"{query.case} [{query.variant}] d {query.target} / d {query.source}: "
         f"{len(ordered)} {kinds} from {old} to {new}, about {about} to run between the ends "
         f"(index {url})")
+    if args.dry_run:  # the case, its variant, both ends (and the pair, where an end has a result)
+        for v in (old, new):
+            known = earlier(args.out.resolve(), v, query)
+            if known is not None and known.status not in OUTCOMES:
+                raise UserError(f"{v} cannot be an end of the search: {known.status}: "
+                                f"{known.detail}")
+        print(f"dry run: {len(searchable)} searchable between {old} and {new}, about {about} steps")
+        return 0
     prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say)
     ends = {}
     for v in (old, new):
@@ -184,9 +196,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(result, indent=1))
     elif args.markdown:
-        print("\n".join(markdown(result, command(args))))
+        print("\n".join(answers.markdown(result, answers.command(args))))
     else:
-        print("\n".join(lines(result)))
+        print("\n".join(answers.lines(result)))
     return 0
 
 
@@ -224,74 +236,3 @@ def _why_skipped(probe: Probe) -> str:
 def build_name(version: str, git_version: str) -> str:
     """'release 2.21.0', or 'nightly of 2026-10-26 (commit ef696751006)'."""
     return nightly.name(version, git_version) if nightly.is_nightly(version) else f"release {version}"
-
-
-def command(args) -> str:
-    """The bisect command that gives this answer, as the user can run it again."""
-    import shlex
-    from harness.host.tables.analysis import shown_path
-    parts = ["python -m harness bisect"]
-    if args.cases.resolve() != (toxini.ROOT / "cases").resolve():
-        parts.append(f"--cases {shlex.quote(shown_path(args.cases))}")
-    parts += [f"--case {shlex.quote(args.case)}", *[f"--variant {shlex.quote(v)}"
-                                                    for v in args.variant],
-              f"--target {shlex.quote(args.target)}", f"--source {shlex.quote(args.source)}",
-              f"--good {args.good}", f"--bad {args.bad}"]
-    parts += [flag for flag, on in (("--pre", args.pre), ("--nightly", args.nightly)) if on]
-    return " ".join(parts)
-
-
-def markdown(result: dict, command: str = "") -> list[str]:
-    """The answer as a block that pastes into a GitHub issue as it is: the two adjacent builds with
-    their commits and statuses, the upstream diff, what could not be tested and why."""
-    def commit(which: str) -> str:
-        git = result[which + "_git_version"]
-        version = result[which]
-        found = ref(version, git) or ""
-        return f"`{found}`" if found else "unknown"
-
-    where = f" [{result['variant']}]" if result["variant"] else ""
-    out = [f"**Bisected**: `{result['case']}`{where}, d `{result['target']}` / d "
-           f"`{result['source']}` ({result['direction']} between these two adjacent builds)", "",
-           "| | build | commit | status |", "|---|---|---|---|",
-           f"| last old | {result['last_old_name']} | {commit('last_old')} | "
-           f"`{result['old_status']}` |",
-           f"| first new | {result['first_new_name']} | {commit('first_new')} | "
-           f"`{result['new_status']}` |", ""]
-    url = result["compare_url"]
-    out.append(f"Upstream diff: {url}" if url else
-               "Upstream diff: unknown (a build did not record its commit)")
-    if result["untested_between"]:
-        out += ["", "Not tested between them: " + ", ".join(result["untested_between"])]
-    if result["skipped"]:
-        out += ["", "Skipped:", *[f"- {s['version']}: {s['reason'][:300]}"
-                                  for s in result["skipped"]]]
-    tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
-    out += ["", "Tested: " + ", ".join(f"{t['version']} `{t['status']}`" for t in tested)]
-    if command:
-        out += ["", f"Found with: `{command}`"]
-    return out
-
-
-def lines(result: dict) -> list[str]:
-    """The answer for the terminal."""
-    def named(which: str) -> str:
-        text = result[which]
-        return text + (f" ({result[which + '_name']})" if nightly.is_nightly(text) else "")
-
-    out = [f"last {result['old_status']}: {named('last_old')}",
-           f"first {result['new_status']}: {named('first_new')}  "
-           f"({result['direction']} there: --good {result['good']}, --bad {result['bad']})",
-           f"upstream diff: {result['compare_url'] or 'unknown (a build did not record its commit)'}"]
-    if result["untested_between"]:
-        out.append("could not test the releases between them: "
-                   + ", ".join(result["untested_between"]))
-    tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
-    out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested))
-    if result["skipped"]:
-        by_reason: dict[str, list[str]] = {}
-        for s in result["skipped"]:
-            by_reason.setdefault(s["reason"], []).append(s["version"])
-        out.append("skipped: " + "; ".join(f"{', '.join(vs)} ({reason})"
-                                           for reason, vs in by_reason.items()))
-    return out

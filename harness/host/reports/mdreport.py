@@ -34,10 +34,28 @@ def no_results(tables) -> list[str]:
     return lines + [""]
 
 
-def changes(an, md: bool = True) -> list[str]:
-    """The findings, one line per change shared by several variants of a case."""
-    return [f"- {f.sentence(_variants(an, f.case, vs), md=md)}"
-            for f, vs in fnd.across_variants(an.changes)]
+def changes(an, md: bool = True, raw=None) -> list[str]:
+    """The findings, one line per change shared by several variants of a case; in Markdown each
+    with the bisect command that narrows it down (raw: the report's raw dir)."""
+    out = []
+    for f, vs in fnd.across_variants(an.changes):
+        out.append(f"- {f.sentence(_variants(an, f.case, vs), md=md)}")
+        command = bisect_of(an, f, raw) if md else ""
+        if command:
+            out.append(f"  - narrow it down: `{command}`")
+    return out
+
+
+def bisect_of(an, f, raw) -> str:
+    """The finding's bisect command ('' for the Keras 3 line: bisect runs the environment's Keras)."""
+    pairs = an.variants.pairs(f.case, f.variant)
+    if ("keras", "3") in pairs:
+        return ""
+    default = an.variants.default(f.case)
+    overrides = [f"{axis}={value}" for axis, value in pairs if default.get(axis) != value]
+    folder = next((r.cases_dir for r in an.reproduce if r.case == f.case), analysis.DEFAULT_CASES)
+    return fnd.bisect_command(f, overrides, folder, analysis.shown_path(raw) if raw else
+                              analysis.DEFAULT_RAW)
 
 
 def _variants(an, case: str, variants: list[str]) -> str:
@@ -64,7 +82,7 @@ def headline(tables, an) -> list[str]:
         lines.append("Nothing: every column has the same status in every release that ran" + (
             f"; {', '.join(g.release for g in tables.no_results)} did not (see Releases without "
             "results)." if tables.no_results else "."))
-    lines += changes(an)
+    lines += changes(an, raw=tables.raw_dir)
     lines.append("")
     if an.appear:
         lines += ["## APIs that appear", "",

@@ -1,0 +1,80 @@
+"""A bisect answer as the terminal shows it, as a Markdown block for a GitHub issue, and the
+command that gives it again (host side). The answer itself is bisection.answer's plain dict."""
+from __future__ import annotations
+
+import shlex
+
+from harness.host.anyrelease.bisection import ref
+from harness.host.envs import toxini
+from harness.host.tables import nightly
+from harness.host.tables.analysis import shown_path
+from harness.host.tables.matrix import version_key
+
+
+def command(args) -> str:
+    """The bisect command that gives this answer, as the user can run it again."""
+    parts = ["python -m harness bisect"]
+    if args.cases.resolve() != (toxini.ROOT / "cases").resolve():
+        parts.append(f"--cases {shlex.quote(shown_path(args.cases))}")
+    parts += [f"--case {shlex.quote(args.case)}", *[f"--variant {shlex.quote(v)}"
+                                                    for v in args.variant],
+              f"--target {shlex.quote(args.target)}", f"--source {shlex.quote(args.source)}",
+              f"--good {args.good}", f"--bad {args.bad}"]
+    parts += [flag for flag, on in (("--pre", args.pre), ("--nightly", args.nightly)) if on]
+    return " ".join(parts)
+
+
+def markdown(result: dict, command: str = "") -> list[str]:
+    """The answer as a block that pastes into a GitHub issue as it is: the two adjacent builds with
+    their commits and statuses, the upstream diff, what could not be tested and why."""
+    def commit(which: str) -> str:
+        git = result[which + "_git_version"]
+        version = result[which]
+        found = ref(version, git) or ""
+        return f"`{found}`" if found else "unknown"
+
+    where = f" [{result['variant']}]" if result["variant"] else ""
+    out = [f"**Bisected**: `{result['case']}`{where}, d `{result['target']}` / d "
+           f"`{result['source']}` ({result['direction']} between these two adjacent builds)", "",
+           "| | build | commit | status |", "|---|---|---|---|",
+           f"| last old | {result['last_old_name']} | {commit('last_old')} | "
+           f"`{result['old_status']}` |",
+           f"| first new | {result['first_new_name']} | {commit('first_new')} | "
+           f"`{result['new_status']}` |", ""]
+    url = result["compare_url"]
+    out.append(f"Upstream diff: {url}" if url else
+               "Upstream diff: unknown (a build did not record its commit)")
+    if result["untested_between"]:
+        out += ["", "Not tested between them: " + ", ".join(result["untested_between"])]
+    if result["skipped"]:
+        out += ["", "Skipped:", *[f"- {s['version']}: {s['reason'][:300]}"
+                                  for s in result["skipped"]]]
+    tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
+    out += ["", "Tested: " + ", ".join(f"{t['version']} `{t['status']}`" for t in tested)]
+    if command:
+        out += ["", f"Found with: `{command}`"]
+    return out
+
+
+def lines(result: dict) -> list[str]:
+    """The answer for the terminal."""
+    def named(which: str) -> str:
+        text = result[which]
+        return text + (f" ({result[which + '_name']})" if nightly.is_nightly(text) else "")
+
+    out = [f"last {result['old_status']}: {named('last_old')}",
+           f"first {result['new_status']}: {named('first_new')}  "
+           f"({result['direction']} there: --good {result['good']}, --bad {result['bad']})",
+           f"upstream diff: {result['compare_url'] or 'unknown (a build did not record its commit)'}"]
+    if result["untested_between"]:
+        out.append("could not test the releases between them: "
+                   + ", ".join(result["untested_between"]))
+    tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
+    out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested))
+    if result["skipped"]:
+        by_reason: dict[str, list[str]] = {}
+        for s in result["skipped"]:
+            by_reason.setdefault(s["reason"], []).append(s["version"])
+        out.append("skipped: " + "; ".join(f"{', '.join(vs)} ({reason})"
+                                           for reason, vs in by_reason.items()))
+    return out
