@@ -6,10 +6,11 @@ import shutil
 import pytest
 from packaging.version import Version
 
-from harness.host.anyrelease import bisection as bisect, index, installs as releases, versions
+from harness.host.anyrelease import bisection as bisect, index, installs as releases, probes, versions
 from harness.host.tables import matrix
 from harness.host.errors import UserError
-from harness.inside import rawfile
+from harness.inside import cache, rawfile
+from harness.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 from tests.test_index import LINUX, recorded
 from tests.test_load import SEED, SEED_VARIANT
@@ -138,10 +139,26 @@ def test_query_is_the_default_configuration_changed_by_overrides(cases):
         bisect.resolve_query(cases, SEED, ["depth=3"], "new_state", KERNEL)
 
 
+def stamped(doc, case_file):
+    """A frozen raw document as the current runner would write it for case_file: each cell's cache
+    key that of the current case file and inside code (bisect reuses a result only where it holds)."""
+    inputs = {"schema": SCHEMA_VERSION, "inside": cache.inside_hash(), "env": "frozen",
+              "options": {}}
+    doc.setdefault("run", {})["cache"] = dict(inputs)
+    for cell in doc["cells"]:
+        cell["cache_key"] = cache.cell_key({"case": cell["case"], "mode": "graph",
+                                            "variant": cell["variant"]},
+                                           cache.case_hash(str(case_file)), inputs)
+    return doc
+
+
 @pytest.fixture
 def offline(raw_dir, cases, monkeypatch):
-    """The command over the recorded index and frozen results; 'running' a release copies tf18.json
-    (none) for releases before 1.9 and tf19.json (grad) from 1.9 on, and remembers what ran."""
+    """The command over the recorded index and frozen results (stamped for the case file of
+    `cases`); 'running' a release copies tf18.json (none) for releases before 1.9 and tf19.json
+    (grad) from 1.9 on, and remembers what ran."""
+    for path in raw_dir.glob("*.json"):
+        rawfile.write(str(path), stamped(json.loads(path.read_text()), cases / f"{SEED}.py"))
     catalog = {pkg: index.releases(pkg, recorded(pkg), LINUX) for pkg in index.PACKAGES}
     monkeypatch.setattr(index, "read", lambda refresh=False: ("https://i", catalog))
     monkeypatch.setattr(versions, "available", lambda python: f"/py/{python}")
@@ -152,7 +169,7 @@ def offline(raw_dir, cases, monkeypatch):
         if plan.version in failing:
             return releases.Outcome(plan.version, out_dir / "x.json", "install_failed", "boom")
         frozen = "tf18.json" if Version(plan.version) < Version("1.9") else "tf19.json"
-        doc = json.loads((raw_dir / frozen).read_text())
+        doc = stamped(json.loads((raw_dir / frozen).read_text()), cases_dir / f"{names[0]}.py")
         doc["env"]["tf_version"] = plan.version
         rawfile.write(str(out_dir / f"rel-{plan.version}.json"), doc)
         return releases.Outcome(plan.version, out_dir / f"rel-{plan.version}.json", "ran",
@@ -314,3 +331,35 @@ def test_the_markdown_answer_pastes_as_it_is(offline, capsys):
     assert command == (f"python -m harness bisect --cases {cases} --case {SEED} --target new_state "
                        f"--source {KERNEL} --good 1.15.5 --bad 1.5.1")
     assert not any("\t" in line for line in lines)
+
+
+def test_an_earlier_result_holds_only_for_the_case_file_and_inside_code_it_ran(raw_dir, cases,
+                                                                                tmp_path):
+    doc = stamped(json.loads((raw_dir / "tf18.json").read_text()), cases / f"{SEED}.py")
+    cell = next(c for c in doc["cells"] if c["variant_label"] == SEED_VARIANT)
+    query = bisect.Query(SEED, SEED_VARIANT, "new_state", KERNEL, path=str(cases / f"{SEED}.py"))
+    assert probes.holds(cell, doc, query)
+    other = tmp_path / "other" / f"{SEED}.py"  # another file of the same name
+    other.parent.mkdir()
+    other.write_text((cases / f"{SEED}.py").read_text() + "# changed\n")
+    assert not probes.holds(cell, doc, bisect.Query(SEED, SEED_VARIANT, "new_state", KERNEL,
+                                                    path=str(other)))
+    assert not probes.holds(dict(cell, cache_key=""), doc, query)  # older than the cache
+    moved = dict(doc, run=dict(doc["run"], cache=dict(doc["run"]["cache"], inside="0" * 16)))
+    assert probes.holds(cell, moved, query)  # the inside hash compared is today's, not the file's
+
+
+def test_results_of_another_case_file_of_the_same_name_are_run_again(offline, capsys, tmp_path):
+    raw_dir, ran, cases, _ = offline
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / f"{SEED}.py").write_text((cases / f"{SEED}.py").read_text() + "# another file\n")
+    from harness.host.cli import main
+    code = main(["bisect", "--case", SEED, "--target", "new_state", "--source", KERNEL,
+                 "--out", str(raw_dir), "--cases", str(other), "--good", "1.9.0", "--bad", "1.8.0",
+                 "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert {v for v, _ in ran} == {"1.8.0", "1.9.0"}  # the frozen results were not reused
+    got = json.loads(out.out)
+    assert (got["last_old"], got["first_new"]) == ("1.8.0", "1.9.0")

@@ -11,6 +11,7 @@ from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.inside import rawfile
 from tests.test_index import EVERYTHING, LINUX, only, recorded
+from tests.test_bisect import stamped
 
 NEWEST = "2.23.0.dev20261026"
 GIT = "v1.12.1-148158-gef696751006"  # tf.version.GIT_VERSION of NEWEST, as the build says
@@ -162,9 +163,11 @@ def offline_nightly(tmp_path, catalog, monkeypatch):
         git = fake_git(plan.version) if nightly.is_nightly(plan.version) else "v2.21.0"
         doc = rawfile.new(releases.env_name(plan.version),
                           {"tf_version": plan.version, "tf_git_version": git}, {})
-        doc["cells"] = [{"case": CASE, "variant_label": "", "status": "ok", "pairs": [
-            {"target": TARGET, "source": SOURCE, "status": "grad" if new else "error"}]}]
-        rawfile.write(str(out_dir / f"rel-{plan.version}.json"), doc)
+        doc["cells"] = [{"case": CASE, "variant": [], "variant_label": "", "status": "ok",
+                         "pairs": [{"target": TARGET, "source": SOURCE,
+                                    "status": "grad" if new else "error"}]}]
+        rawfile.write(str(out_dir / f"rel-{plan.version}.json"),
+                      stamped(doc, cases_dir / f"{CASE}.py"))
         return releases.Outcome(plan.version, out_dir / f"rel-{plan.version}.json", "ran",
                                 exit_code=0)
 

@@ -106,7 +106,7 @@ def resolve_query(cases_dir: Path, case: str, overrides: list[str], target: str,
     spec = installs.check_cases(cases_dir, [case])[0]
     chosen = installs.choose_variant(spec, overrides)
     return Query(spec.name, caselib.variant_label(chosen), target, source,
-                 chosen not in [list(v) for v in spec.variants(False)])
+                 chosen not in [list(v) for v in spec.variants(False)], str(spec.path), spec.mode)
 
 
 def add_arguments(parser) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from harness.host.anyrelease import index, installs
 from harness.host.tables import load, nightly
-from harness.schema import GRAD, NONE, OK
+from harness.inside import cache
+from harness.schema import GRAD, NONE, OK, SCHEMA_VERSION
 
 MISSING = "missing"  # not a status: the cell ran without the pair (a probe's answer only)
 
@@ -41,6 +42,24 @@ class Query:
     target: str
     source: str
     all_variants: bool = False  # the variant is not among the default run's one-axis changes
+    path: str = ""  # the case file: an earlier result stands for it only where its key matches
+    mode: str = "graph"
+
+
+def holds(cell: dict, doc: dict, query: Query) -> bool:
+    """Whether an earlier cell stands for a run of the query's case now, as the result cache decides
+    (harness.inside.cache): its key is the key of the current case file (and helpers) and inside
+    code under that run's environment and options. A cell without a key (a file older than the
+    cache) or of another file of the same name does not; a query without a path trusts the name."""
+    if not query.path:
+        return True
+    inputs = (doc.get("run") or {}).get("cache") or {}
+    if not cell.get("cache_key") or not inputs.get("inside"):
+        return False
+    run_inputs = {"schema": SCHEMA_VERSION, "inside": cache.inside_hash(),
+                  "env": inputs.get("env"), "options": inputs.get("options")}
+    plan = {"case": cell["case"], "mode": query.mode, "variant": cell.get("variant", [])}
+    return cache.cell_key(plan, cache.case_hash(query.path), run_inputs) == cell["cache_key"]
 
 
 def pair_status(cell: dict, query: Query) -> tuple[str, str]:
@@ -55,7 +74,8 @@ def pair_status(cell: dict, query: Query) -> tuple[str, str]:
 
 
 def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
-    """The latest earlier result of this release for the query, from any raw file of raw_dir."""
+    """The latest earlier result of this release for the query, from any raw file of raw_dir, among
+    the cells that still hold for its case file (holds)."""
     paths: dict[int, Path] = {}
     runs = []
     for path in load.raw_files(raw_dir):
@@ -64,8 +84,9 @@ def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
         except load.RawFileError:
             continue
         if doc["env"].get("tf_version") == version and not doc.get("env_status"):
-            paths[id(doc)] = path  # install failures are tried again: the cause may have been transient
-            runs.append(doc)
+            # install failures are tried again: the cause may have been transient
+            runs.append(dict(doc, cells=[c for c in doc["cells"] if holds(c, doc, query)]))
+            paths[id(runs[-1])] = path
     hit = load.latest_cells(runs).get((query.case, query.variant))
     if hit is None:
         return None
