@@ -363,3 +363,43 @@ def test_results_of_another_case_file_of_the_same_name_are_run_again(offline, ca
     assert {v for v, _ in ran} == {"1.8.0", "1.9.0"}  # the frozen results were not reused
     got = json.loads(out.out)
     assert (got["last_old"], got["first_new"]) == ("1.8.0", "1.9.0")
+
+
+def _set_value(path, x, version=None, finished=None):
+    """A frozen raw file whose bisected pair is `grad` with the one-element value [x]."""
+    doc = _set_status(path, "grad", version, finished)
+    for cell in doc["cells"]:
+        for pair in cell["pairs"]:
+            if (cell["variant_label"], pair["target"], pair["source"]) == (
+                    SEED_VARIANT, "new_state", KERNEL):
+                pair.update({"detail": "", "value": {"size": 1, "nan": 0, "inf": 0,
+                                                     "scale": abs(x), "values": [x]}})
+    return doc
+
+
+def test_bisect_value_narrows_a_move_of_the_value_and_names_a_third_one(offline, capsys):
+    raw_dir, _, _, _ = offline
+    for name, x in (("tf18.json", 1.0), ("tf19.json", 2.0), ("tf115.json", 2.0)):
+        rawfile.write(str(raw_dir / name), _set_value(raw_dir / name, x))
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--value",
+                                "--json")
+    assert code == 0, err
+    got = json.loads(out)
+    assert (got["last_old"], got["first_new"], got["old_value"], got["new_value"]) == (
+        "1.8.0", "1.9.0", "[1]", "[2]")
+    rawfile.write(str(raw_dir / "rel-1.8.0.json"), _set_value(
+        raw_dir / "tf18.json", 1.5, "1.8.0", "2099-01-01T00:00:00Z"))
+    code, out, err = bisect_cli(capsys, offline, "--good", "1.15.5", "--bad", "1.5.1", "--value",
+                                "--markdown")
+    assert code == 0, err
+    assert "| first new | release 1.9.0 | `v1.9.0` | `grad` [2] |" in out
+    assert "- 1.8.0: grad, a third value: [1.5]" in out
+    assert out.strip().splitlines()[-1].endswith("--good 1.15.5 --bad 1.5.1 --value`")
+
+
+def test_bisect_value_refuses_ends_whose_values_agree(offline, capsys):
+    raw_dir, _, _, _ = offline
+    for name in ("tf18.json", "tf19.json"):
+        rawfile.write(str(raw_dir / name), _set_value(raw_dir / name, 1.0))
+    code, _, err = bisect_cli(capsys, offline, "--good", "1.9.0", "--bad", "1.8.0", "--value")
+    assert code == 2 and "nothing to bisect: the values at 1.8.0 and 1.9.0 are within 0.001" in err

@@ -6,7 +6,7 @@ import shlex
 
 from harness.host.anyrelease.bisection import ref
 from harness.host.envs import toxini
-from harness.host.tables import nightly
+from harness.host.tables import nightly, values
 from harness.host.tables.analysis import shown_path
 from harness.host.tables.matrix import version_key
 
@@ -20,7 +20,10 @@ def command(args) -> str:
                                                     for v in args.variant],
               f"--target {shlex.quote(args.target)}", f"--source {shlex.quote(args.source)}",
               f"--good {args.good}", f"--bad {args.bad}"]
-    parts += [flag for flag, on in (("--pre", args.pre), ("--nightly", args.nightly)) if on]
+    parts += [flag for flag, on in (("--pre", args.pre), ("--nightly", args.nightly),
+                                    ("--value", args.value)) if on]
+    if args.value and args.value_tol != values.DEFAULT_TOL:
+        parts.append(f"--value-tol {args.value_tol:g}")
     return " ".join(parts)
 
 
@@ -33,14 +36,17 @@ def markdown(result: dict, command: str = "") -> list[str]:
         found = ref(version, git) or ""
         return f"`{found}`" if found else "unknown"
 
+    def value(key: str) -> str:
+        return f" {result[key]}".replace("|", "\\|") if result.get(key) else ""
+
     where = f" [{result['variant']}]" if result["variant"] else ""
     out = [f"**Bisected**: `{result['case']}`{where}, d `{result['target']}` / d "
            f"`{result['source']}` ({result['direction']} between these two adjacent builds)", "",
            "| | build | commit | status |", "|---|---|---|---|",
            f"| last old | {result['last_old_name']} | {commit('last_old')} | "
-           f"`{result['old_status']}` |",
+           f"`{result['old_status']}`{value('old_value')} |",
            f"| first new | {result['first_new_name']} | {commit('first_new')} | "
-           f"`{result['new_status']}` |", ""]
+           f"`{result['new_status']}`{value('new_value')} |", ""]
     url = result["compare_url"]
     out.append(f"Upstream diff: {url}" if url else
                "Upstream diff: unknown (a build did not record its commit)")
@@ -62,8 +68,10 @@ def lines(result: dict) -> list[str]:
         text = result[which]
         return text + (f" ({result[which + '_name']})" if nightly.is_nightly(text) else "")
 
-    out = [f"last {result['old_status']}: {named('last_old')}",
-           f"first {result['new_status']}: {named('first_new')}  "
+    old, new = (result[k] + (f" {result[v]}" if result.get(v) else "")
+                for k, v in (("old_status", "old_value"), ("new_status", "new_value")))
+    out = [f"last {old}: {named('last_old')}",
+           f"first {new}: {named('first_new')}  "
            f"({result['direction']} there: --good {result['good']}, --bad {result['bad']})",
            f"upstream diff: {result['compare_url'] or 'unknown (a build did not record its commit)'}"]
     if result["untested_between"]:

@@ -20,7 +20,7 @@ from packaging.version import Version
 
 from harness.host.anyrelease import index, installs, versions
 from harness.host.anyrelease.probes import Probe, Prober, Query, clock, earlier
-from harness.host.tables import nightly
+from harness.host.tables import nightly, values
 from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
@@ -123,6 +123,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--nightly", action="store_true",
                         help="search the tf-nightly builds too (implied when an end is a nightly)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    parser.add_argument("--value", action="store_true",
+                        help="narrow down a value change: both ends have the same status and values "
+                             "further apart than --value-tol (value_changes.csv)")
+    parser.add_argument("--value-tol", type=float, default=values.DEFAULT_TOL, metavar="TOL",
+                        help="relative difference within which a value is the same (default: "
+                             "%(default)g, the report's)")
     parser.add_argument("--dry-run", action="store_true",
                         help="resolve the case, the variant and both ends on the index, say how many "
                              "builds the search covers, and run nothing")
@@ -176,7 +182,9 @@ def run(args) -> int:
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
                             f"{probe.detail}")
     old_status, new_status = ends[old].status, ends[new].status
-    if old_status == new_status:
+    if args.value:
+        side = value_sides(ends[old], ends[new], args.value_tol)
+    elif old_status == new_status:
         raise UserError(f"nothing to bisect: --good {good.version} and --bad {bad.version} are both "
                         f"{old_status} ({ends[good.version].source} / {ends[bad.version].source})")
     untestable = [v for v in ordered[1:-1] if plans[v].problem]
@@ -185,12 +193,18 @@ def run(args) -> int:
     def is_new(version: str) -> bool | None:
         asked.append(version)
         prober.label = f"step {len(asked)} of about {max(about, len(asked))}"
-        status = prober.status(version).status
-        return {new_status: True, old_status: False}.get(status)
+        probe = prober.status(version)
+        if args.value:
+            return side(probe)
+        return {new_status: True, old_status: False}.get(probe.status)
 
     found = first_change(searchable, is_new)
     result = answer(query, good.version, bad.version, found, prober.seen, old_status, new_status,
                     {v: plans[v].problem for v in untestable})
+    if args.value:  # the values on either side of the move, each at its build of the answer
+        result.update({"old_value": values.show(prober.seen[found.last_old].value),
+                       "new_value": values.show(prober.seen[found.first_new].value),
+                       "value_tol": args.value_tol})
     say(f"{len(asked)} steps between the ends (about {about} expected), {len(prober.seen)} versions "
         f"in all, {clock(time.monotonic() - prober.started)}")
     if args.json:
@@ -226,9 +240,38 @@ def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, 
             "skipped": sorted(skipped, key=lambda s: version_key(s["version"]))}
 
 
+def value_sides(old: Probe, new: Probe, tol: float):
+    """For --value: the side of a probe (True: the new end's value, False: the old end's, None:
+    neither: another status, no value, or a third value), once the ends are checked: one status,
+    fingerprints further apart than tol."""
+    if old.status != new.status:
+        raise UserError(f"--value: the ends differ in status ({old.version} {old.status}, "
+                        f"{new.version} {new.status}): bisect the status without --value")
+    apart = values.difference(old.value or {}, new.value or {})
+    if apart is None:
+        raise UserError(f"--value: {old.version} or {new.version} has no value of this pair")
+    if apart <= tol:
+        raise UserError(f"nothing to bisect: the values at {old.version} and {new.version} are "
+                        f"within {tol:g} of each other ({values.show(old.value)})")
+
+    def side(probe: Probe) -> bool | None:
+        if probe.status != old.status or not probe.value:
+            return None
+        to_new, to_old = (values.difference(probe.value, end.value) for end in (new, old))
+        if to_new is not None and to_new <= tol:
+            return True
+        if to_old is not None and to_old <= tol:
+            return False
+        probe.detail = f"a third value: {values.show(probe.value)}"
+        return None
+    return side
+
+
 def _why_skipped(probe: Probe) -> str:
     """Why a probe is neither side: a third status (an outcome that is neither end's), or no
     result (not installable, the pair missing, the harness failing)."""
+    if probe.detail.startswith("a third value"):
+        return f"{probe.status}, {probe.detail}"
     third = ", a third status" if probe.status in OUTCOMES else ""
     return f"{probe.status}{third}: {probe.detail}" if probe.detail else probe.status + third
 

@@ -31,6 +31,7 @@ class Probe:
     seconds: float = 0.0
     source: str = ""  # the raw file that holds it
     git_version: str = ""  # tf.version.GIT_VERSION of the build that gave it
+    value: dict | None = None  # the pair's value fingerprint, where the cell evaluated it
 
 
 @dataclass
@@ -92,8 +93,10 @@ def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
         return None
     cell, doc = hit
     status, detail = pair_status(cell, query)
+    value = next((p.get("value") for p in cell.get("pairs") or []
+                  if (p["target"], p["source"]) == (query.target, query.source)), None)
     return Probe(version, status, detail, source=str(paths[id(doc)]),
-                 git_version=doc["env"].get("tf_git_version", ""))
+                 git_version=doc["env"].get("tf_git_version", ""), value=value)
 
 
 class Prober:
