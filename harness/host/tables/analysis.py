@@ -145,13 +145,12 @@ class Seeded:
 
 def seeded(docs: list[dict]) -> list[Seeded]:
     """The cases whose variables got seeded values on some release (the cells' `values.seeded`)."""
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, set[str]]] = {}
     for doc in docs:
         for cell in doc["cells"]:
-            drawn = (cell.get("values") or {}).get("seeded")
-            if drawn:
-                found.setdefault(cell["case"], {}).update(drawn)
-    return [Seeded(case, sorted(names), sorted(set(names.values())))
+            for name, why in ((cell.get("values") or {}).get("seeded") or {}).items():
+                found.setdefault(cell["case"], {}).setdefault(name, set()).add(why)
+    return [Seeded(case, sorted(names), sorted(set().union(*names.values())))
             for case, names in sorted(found.items())]
 
 
