@@ -277,9 +277,9 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     head = name_nightlies(headline(tables, an), an)
     what = head.index("## What changed")
     end = what + head[what:].index("", 2)  # the blank line after the findings
-    parts = head[:2] + notes.harness_failures(tables) + no_results(tables) + notes.not_checked(an) + notes.chosen_values(an) + head[2:3] \
+    parts = head[:2] + notes.harness_failures(tables) + no_results(tables) + notes.not_checked(an) + head[2:3] \
         + origin(tables) + head[3:end] + nightly_opening(an) + head[end:]
-    parts += notes.keras_lines(an) + compact_matrix(tables, an)
+    parts += notes.keras_lines(an) + notes.chosen_values(an) + compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:
         parts += all_columns(tables, an)
