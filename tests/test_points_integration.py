@@ -9,7 +9,7 @@ import json
 import pytest
 
 from harness.host.reports import report
-from tests.conftest import ROOT, tox
+from tests.conftest import ROOT, harness, tox
 
 pytestmark = pytest.mark.integration
 ENVS = ("tf18", "tf20", "tf23", "tf221")
@@ -92,3 +92,17 @@ def test_the_report_says_once_per_case_where_values_were_seeded(chosen_raw, tmp_
     assert lines[1].startswith("- `keras_initialisers`: `g/kernel` has a random initial value")
     assert not any("explicit_values" in line for line in lines)
     assert "Values the harness chose" in (tmp_path / "report.html").read_text()
+
+
+def test_releases_before_1_8_keep_chosen_values_too(tmp_path):
+    """TF 1.2 - 1.7 graphs leave op.op_def empty: the op registry says which ops are stateful. The
+    first version took every op there for a random one and seeded every variable, so values moved
+    between 1.7.1 and 1.8.0 in results/extended (102 false value changes)."""
+    harness("run-releases", "1.7.1", "--cases", str(ROOT / "tests" / "cases_chosen"), "--case",
+            "graph_initialisers", "--out", str(tmp_path), timeout=1800)
+    (cell,) = [c for c in json.loads((tmp_path / "rel-1.7.1.json").read_text())["cells"]]
+    got = pairs(cell)
+    assert got[("norm", "w")]["status"] == "nonfinite" and got[("norm", "w")]["point"] == "case"
+    assert got[("prod", "k")]["value"]["values"] == [2.0, -1.0] * 3
+    assert cell["values"]["seeded"] == {"k": "drawn by RandomUniform",
+                                        "v": "drawn by RandomStandardNormal"}

@@ -48,7 +48,7 @@ def drawn_by(var):
 
 def _stateful(op):
     try:
-        return bool(op.op_def.is_stateful)
+        return tfapi.is_stateful(op)
     except Exception:  # an op without a registered def: cannot tell, so not the case's choice
         return True
 

@@ -206,6 +206,19 @@ def is_variable(source):
     return hasattr(source, "initializer") and hasattr(source, "assign")
 
 
+def is_stateful(op):
+    """Whether an op's registered definition says it is stateful (random draws, variable reads).
+    TF 1.2 - 1.7 graphs leave op.op_def empty: the op registry says it there. True when unknown."""
+    op_def = getattr(op, "op_def", None)
+    if op_def is None:
+        from tensorflow.python.framework import op_def_registry
+        if hasattr(op_def_registry, "get"):
+            op_def = op_def_registry.get(op.type)
+        else:
+            op_def = op_def_registry.get_registered_ops().get(op.type)
+    return True if op_def is None else bool(op_def.is_stateful)
+
+
 def tf_variable(source):
     """A Keras 3 variable (keras.Variable: not a tf.Variable, its dtype a string) as the
     tf.Variable that holds its value on the TensorFlow backend; any other source as it is. The tape
