@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import subprocess
@@ -46,3 +47,24 @@ def seed_raw(tmp_path_factory):
     raw = tmp_path_factory.mktemp("raw")
     tox("run-parallel", "-p", "2", "-e", "tf18,tf19,tf216", "--", "--out", str(raw))
     return raw
+
+
+def run_cases(raw, envs, folder, fails=False):
+    """The runner over a folder of cases in real environments, into raw; fails: some case errs by
+    design, so the runner must exit 1 (every other cell still written)."""
+    proc = tox("run-parallel", "-p", "2", "-e", ",".join(envs), "--", "--cases", str(folder),
+               "--out", str(raw), check=not fails)
+    if fails:
+        assert proc.returncode != 0
+    return raw
+
+
+def cells(raw, env):
+    """{(case, variant label): cell} of one environment's raw file."""
+    doc = json.loads((raw / f"{env}.json").read_text())
+    return {(c["case"], c["variant_label"]): c for c in doc["cells"]}
+
+
+def pairs(cell):
+    """{(target, source): pair} of one cell."""
+    return {(p["target"], p["source"]): p for p in cell["pairs"]}

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from harness.host.reports import report
-from tests.conftest import ROOT, harness, tox
+from tests.conftest import ROOT, cells, harness, pairs, run_cases
 
 pytestmark = pytest.mark.integration
 ENVS = ("tf18", "tf20", "tf23", "tf221")
@@ -18,21 +18,9 @@ EAGER_ENVS = ENVS[1:]
 
 @pytest.fixture(scope="module")
 def chosen_raw(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("chosen")
     # bad_values is an error of the case: the runner exits 1
-    proc = tox("run-parallel", "-p", "2", "-e", ",".join(ENVS), "--",
-               "--cases", str(ROOT / "tests" / "cases_chosen"), "--out", str(raw), check=False)
-    assert proc.returncode != 0
-    return raw
-
-
-def cells(raw, env):
-    doc = json.loads((raw / f"{env}.json").read_text())
-    return {(c["case"], c["variant_label"]): c for c in doc["cells"]}
-
-
-def pairs(cell):
-    return {(p["target"], p["source"]): p for p in cell["pairs"]}
+    return run_cases(tmp_path_factory.mktemp("chosen"), ENVS, ROOT / "tests" / "cases_chosen",
+                     fails=True)
 
 
 @pytest.mark.parametrize("env", ENVS)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from harness.host.reports import report
-from tests.conftest import ROOT, tox
+from tests.conftest import ROOT, cells, pairs, run_cases, tox
 
 pytestmark = pytest.mark.integration
 ENVS = ("tf18", "tf221")
@@ -13,21 +13,9 @@ ENVS = ("tf18", "tf221")
 
 @pytest.fixture(scope="module")
 def verdicts_raw(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("verdicts")
     # bad_feeds and missing_api[how=not_tensorflow] are errors of the case: the runner exits 1.
-    proc = tox("run-parallel", "-p", "2", "-e", ",".join(ENVS), "--",
-               "--cases", str(ROOT / "tests" / "cases_verdicts"), "--out", str(raw), check=False)
-    assert proc.returncode != 0
-    return raw
-
-
-def cells(raw, env):
-    doc = json.loads((raw / f"{env}.json").read_text())
-    return {(c["case"], c["variant_label"]): c for c in doc["cells"]}
-
-
-def pairs(cell):
-    return {(p["target"], p["source"]): p for p in cell["pairs"]}
+    return run_cases(tmp_path_factory.mktemp("verdicts"), ENVS, ROOT / "tests" / "cases_verdicts",
+                     fails=True)
 
 
 @pytest.mark.parametrize("env", ENVS)
