@@ -47,11 +47,16 @@ def test_hand_checked_gradients(diag_raw, env):
     assert got[("right", "w")]["numeric"]["rel_error"] < 1e-3
     assert got[("doubled", "w")]["numeric"]["rel_error"] == pytest.approx(0.5, abs=1e-3)
     assert "relative error 0.5 > 0.0001" in got[("doubled", "w")]["detail"]
-    # in gradient terms: TensorFlow's d doubled / d w next to per-element central differences
-    assert got[("doubled", "w")]["detail"].startswith(
-        "TensorFlow [2, 8, 18], finite differences [1, ")
-    assert got[("zeroed", "w")]["detail"].startswith(
-        "gradient is all zero; TensorFlow [0, 0, 0], finite differences [1, ")
+    # in gradient terms: TensorFlow's d doubled / d w next to per-element central differences,
+    # at the case's own w = ones (float32 central differences through sqrt: within 1e-3 of x * x)
+    for target, head in (("doubled", "TensorFlow [2, 8, 18], finite differences ["),
+                         ("zeroed", "gradient is all zero; TensorFlow [0, 0, 0], finite "
+                                    "differences [")):
+        detail = got[(target, "w")]["detail"]
+        assert detail.startswith(head), detail
+        fd = [float(v) for v in detail[len(head):].split("]", 1)[0].split(",")]
+        assert fd == pytest.approx([1.0, 4.0, 9.0], rel=1e-3), detail
+        assert got[(target, "w")]["point"] == "case"
     assert got[("zeroed", "w")]["numeric"]["analytic"] == 0.0
     assert abs(got[("zeroed", "w")]["numeric"]["finite_difference"]) > 1.0
     # relu of a negative number: zero, and the finite difference agrees.

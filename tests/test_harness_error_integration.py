@@ -69,8 +69,10 @@ def test_a_failure_outside_every_case_call_is_the_cells_harness_error(env):
 
 @pytest.mark.parametrize("legacy", ["0", "1"])
 def test_a_keras_model_s_own_variables_are_sources_with_keras_3_and_tf_keras(legacy, tmp_path):
+    # the environment's own Keras, switched by tox: no second line (--no-keras3)
     tox("-e", "tf221", "-x", f"testenv:tf221.set_env+=TF_USE_LEGACY_KERAS={legacy}", "--",
-        "--cases", str(ROOT / "tests" / "cases_keras3"), "--out", str(tmp_path), "--rerun")
+        "--cases", str(ROOT / "tests" / "cases_keras3"), "--out", str(tmp_path), "--rerun",
+        "--no-keras3")
     doc = json.loads((tmp_path / "tf221.json").read_text())
     keras = doc["env"]["keras"]
     assert keras["TF_USE_LEGACY_KERAS"] == legacy
