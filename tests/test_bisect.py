@@ -403,3 +403,13 @@ def test_bisect_value_refuses_ends_whose_values_agree(offline, capsys):
         rawfile.write(str(raw_dir / name), _set_value(raw_dir / name, 1.0))
     code, _, err = bisect_cli(capsys, offline, "--good", "1.9.0", "--bad", "1.8.0", "--value")
     assert code == 2 and "nothing to bisect: the values at 1.8.0 and 1.9.0 are within 0.001" in err
+
+
+def test_a_release_candidate_s_result_is_found_by_its_pep_440_version(raw_dir):
+    """TensorFlow says '2.12.0-rc0' of a candidate, the index and bisect '2.12.0rc0': bisect --pre
+    once read every candidate as 'the runner wrote no result' and skipped it."""
+    doc = json.loads((raw_dir / "tf18.json").read_text())
+    doc["env"]["tf_version"] = "2.12.0-rc0"
+    rawfile.write(str(raw_dir / "rel-2.12.0rc0.json"), doc)
+    query = bisect.Query(SEED, SEED_VARIANT, "new_state", KERNEL)
+    assert bisect.earlier(raw_dir, "2.12.0rc0", query).status == "none"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from packaging.version import InvalidVersion, Version
 
 from harness.host.envs import toxini
 from harness.host.tables.matrix import version_key
@@ -64,7 +65,18 @@ def load_raw(path: Path) -> dict:
             raise RawFileError(f"{path}: result file lacks {key!r}")
     if "tf_git_version" in doc["env"]:  # TF 1.13 recorded "b'v1.13.2-5-g04256c8'"
         doc["env"]["tf_git_version"] = clean_git_version(doc["env"]["tf_git_version"])
+    if doc["env"].get("tf_version"):  # a candidate says '2.12.0-rc0'; its wheel, bisect and every
+        doc["env"]["tf_version"] = pep440(doc["env"]["tf_version"])  # table say '2.12.0rc0'
     return doc
+
+
+def pep440(version: str) -> str:
+    """A TensorFlow version as PEP 440 writes it ('2.12.0-rc0' -> '2.12.0rc0'); as it is when it is
+    not a version."""
+    try:
+        return str(Version(version))
+    except InvalidVersion:
+        return version
 
 
 def run_stamp(doc: dict) -> str:
