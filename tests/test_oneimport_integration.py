@@ -22,7 +22,8 @@ def test_graph_and_eager_cases_share_one_worker(env, tmp_path):
     cases.mkdir()
     for name in ("seed_conv_bn_gru.py", "keras_conv_bn_gru.py"):
         shutil.copy(ROOT / "cases" / name, cases / name)
-    doc = run(env, cases, tmp_path / "raw", "--no-numeric")
+    # the environment's Keras only: the Keras 3 line has a worker of its own (test_diagnosis_...)
+    doc = run(env, cases, tmp_path / "raw", "--no-numeric", "--no-keras3")
     assert doc["complete"] and doc["run"]["workers"] == 1
     got = dict(((c["case"], c["variant_label"]), c) for c in doc["cells"])
     # the raw file lists cells in the runner's plan order (cases by name), whichever ran first
@@ -44,7 +45,7 @@ def test_process_wide_switches_do_not_outlive_their_cell(env, tmp_path):
     # and eager execution off in its cell, a_import_switches calls disable_v2_behavior() at import
     # (and fails unless it holds in its own cell); the graph and the eager case after them fail if
     # they see one off.
-    doc = run(env, ROOT / "tests" / "cases_oneimport", tmp_path)
+    doc = run(env, ROOT / "tests" / "cases_oneimport", tmp_path, "--no-keras3")
     assert doc["run"]["workers"] == 1
     got = dict((c["case"], c) for c in doc["cells"])
     assert {name: c["status"] for name, c in got.items()} == {
