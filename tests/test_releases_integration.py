@@ -55,7 +55,7 @@ def test_every_bisect_command_of_the_committed_reports_resolves_as_printed():
     for command in commands:
         args = shlex.split(command)[3:]  # after 'python -m harness'
         proc = harness(*args, "--dry-run", timeout=600)
-        assert proc.stdout.startswith("dry run: "), command
+        assert proc.stdout.strip().splitlines()[-1].startswith("dry run: "), command
 
 
 def test_one_printed_bisect_command_runs_end_to_end():
