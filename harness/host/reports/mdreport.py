@@ -6,7 +6,7 @@ from pathlib import Path
 from harness.host.tables import findings as fnd
 from harness.host.reports import notes
 from harness.host.reports.notes import cell_text as _cell
-from harness.host.tables import analysis, coverage, provenance, values
+from harness.host.tables import analysis, coverage, kerasline, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -49,13 +49,13 @@ def changes(an, md: bool = True, raw=None) -> list[str]:
 def bisect_of(an, f, raw) -> str:
     """The finding's bisect command ('' for the Keras 3 line: bisect runs the environment's Keras)."""
     pairs = an.variants.pairs(f.case, f.variant)
-    if ("keras", "3") in pairs:
+    if kerasline.on_line(pairs):
         return ""
     default = an.variants.default(f.case)
     overrides = [f"{axis}={value}" for axis, value in pairs if default.get(axis) != value]
     folder = next((r.cases_dir for r in an.reproduce if r.case == f.case), analysis.DEFAULT_CASES)
-    return fnd.bisect_command(f, overrides, folder, analysis.shown_path(raw) if raw else
-                              analysis.DEFAULT_RAW)
+    return fnd.bisect_command(f, overrides, *analysis.place_args(
+        folder, analysis.shown_path(raw) if raw else analysis.DEFAULT_RAW))
 
 
 def _variants(an, case: str, variants: list[str]) -> str:
@@ -277,8 +277,9 @@ def render(tables, root: Path, only_changing: bool = False) -> str:
     head = name_nightlies(headline(tables, an), an)
     what = head.index("## What changed")
     end = what + head[what:].index("", 2)  # the blank line after the findings
-    parts = head[:2] + notes.harness_failures(tables) + no_results(tables) + notes.not_checked(an) + head[2:3] \
-        + origin(tables) + head[3:end] + nightly_opening(an) + head[end:]
+    parts = head[:2] + notes.harness_failures(tables) + no_results(tables) \
+        + notes.not_checked(an) + head[2:3] + origin(tables) + head[3:end] + nightly_opening(an) \
+        + head[end:]
     parts += notes.keras_lines(an) + notes.chosen_values(an) + compact_matrix(tables, an)
     parts += break_points(an) + triggers(an)
     if not only_changing:

@@ -56,6 +56,13 @@ def shown_path(path: Path | str) -> str:
         return str(full)
 
 
+def place_args(cases: str, raw: str) -> tuple[list[str], list[str]]:
+    """(['--cases', DIR], ['--out', DIR]) of a command run from the checkout, each empty where it
+    is the default (cases, results/raw); both as shown_path writes them."""
+    return ([] if cases == DEFAULT_CASES else ["--cases", cases],
+            [] if raw == DEFAULT_RAW else ["--out", raw])
+
+
 @dataclass
 class Repro:
     """How to reproduce one case: the tox environments of its findings and the repro's release."""
@@ -68,9 +75,8 @@ class Repro:
     def commands(self, raw: Path, out: Path) -> list[str]:
         """The commands of the report's Reproduce section, each runnable as printed from the
         checkout: --cases, --out and --raw wherever they are not the defaults."""
-        cases = [] if self.cases_dir == DEFAULT_CASES else ["--cases", self.cases_dir]
         raw_arg, out_arg = shown_path(raw), shown_path(out)
-        keep = [] if raw_arg == DEFAULT_RAW else ["--out", raw_arg]
+        cases, keep = place_args(self.cases_dir, raw_arg)
         report = "" if (raw_arg, out_arg) == (DEFAULT_RAW, DEFAULT_OUT) else \
             f" -- --raw {shlex.quote(raw_arg)} --out {shlex.quote(out_arg)}"
         run = " ".join(shlex.quote(a) for a in [*cases, "--case", self.case, *keep])

@@ -15,9 +15,10 @@ import pandas as pd
 
 from harness.host.tables.matrix import version_key
 from harness.host.tables.variants import Variants
+from harness.inside.cases import KERAS3
 from harness.schema import NOT_OUTCOMES, UNAVAILABLE
 
-AXIS, LINE = "keras", "3"
+AXIS, LINE = KERAS3  # the pair the runner gives the Keras 3 line's cells
 ANY = "*"  # the target and source of a cell that produced no pairs
 
 
@@ -63,6 +64,7 @@ def _span(releases: list[str]) -> str:
 
 
 def on_line(pairs) -> bool:
+    """Whether a variant's (axis, value) pairs are the Keras 3 line's."""
     return (AXIS, LINE) in tuple(pairs)
 
 
