@@ -171,10 +171,12 @@ def _direction(name, shape):
 
 
 def inside(case_dirs, out_path, eps=None, probes=None):
-    from harness.inside import cases as caselib
-    from harness.inside import numeric, tfapi, worker
+    from harness.inside.sources import cases as caselib
+    from harness.inside import tfapi
+    from harness.inside.judging import numeric
+    from harness.inside.running import worker
     if probes is not None:
-        from harness.inside import fdcheck
+        from harness.inside.judging import fdcheck
         fdcheck.MAX_BLOCKS = probes
 
     class Bench(worker.Worker):

@@ -10,7 +10,7 @@ initialises the variables and evaluates the targets and the present gradients on
 
 No harness runner, no supervisor, no result file: standard library and TensorFlow only (numpy, which
 every TensorFlow depends on, for the fed values), Python 3.6+. The case plan is read from the case
-file with `ast` (VARIANTS and MODE literals), as harness.inside.cases does. Eager cases (MODE =
+file with `ast` (VARIANTS and MODE literals), as harness.inside.sources.cases does. Eager cases (MODE =
 "eager") are not part of any floor the benchmark measures; they are listed as skipped.
 
     .tox/tf221/bin/python bench/work_floor.py [--cases DIR] [--case NAME ...] [--session] [--json]

@@ -8,7 +8,7 @@ import sys
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "run":
-        from harness.inside.cli import main as run_main
+        from harness.inside.running.cli import main as run_main
         return run_main(argv[1:])
     if sys.version_info < (3, 10):
         sys.stderr.write(

@@ -129,7 +129,7 @@ def test_floor_keys_and_text_output(capsys):
 
 def test_work_floor_plan_is_the_runners_default_plan():
     """The floor script's cells are exactly the cells `python -m harness run` plans."""
-    from harness.inside import cases as caselib
+    from harness.inside.sources import cases as caselib
     spec = importlib.util.spec_from_file_location("work_floor", ROOT / "bench" / "work_floor.py")
     floor = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(floor)

@@ -9,7 +9,7 @@ from packaging.version import Version
 from harness.host.anyrelease import bisection as bisect, index, installs as releases, probes, versions
 from harness.host.tables import matrix
 from harness.host.errors import UserError
-from harness.inside import cache, rawfile
+from harness.inside.running import cache, rawfile
 from harness.schema import SCHEMA_VERSION
 from tests.conftest import ROOT
 from tests.test_index import LINUX, recorded

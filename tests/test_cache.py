@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from harness.inside import cache, envinfo, tfapi
+from harness.inside import tfapi
+from harness.inside.running import cache, envinfo
 from harness.schema import RAW_KIND, SCHEMA_VERSION
 from tests.conftest import DATA, ROOT
 
@@ -29,14 +30,18 @@ def test_inside_hash_follows_inside_code_and_schema_not_host_code(harness_copy):
     before = cache.inside_hash(str(harness_copy))
     (harness_copy / "host" / "cli.py").write_text("# host code changed\n")
     assert cache.inside_hash(str(harness_copy)) == before
-    for name in ("inside/cases.py", "schema.py", "__init__.py", "__main__.py"):
+    for name in ("inside/sources/cases.py", "inside/tfapi.py", "schema.py", "__init__.py",
+                 "__main__.py"):
         path = harness_copy / name
         text = path.read_text()
         path.write_text(text + "\n# changed\n")
         assert cache.inside_hash(str(harness_copy)) != before, name
         path.write_text(text)
-    (harness_copy / "inside" / "new_module.py").write_text("X = 1\n")
-    assert cache.inside_hash(str(harness_copy)) != before
+    for room in ("", "judging"):  # a new module, flat or in one of the rooms
+        new = harness_copy / "inside" / room / "new_module.py"
+        new.write_text("X = 1\n")
+        assert cache.inside_hash(str(harness_copy)) != before, new
+        new.unlink()
     assert cache.inside_hash() == cache.inside_hash(str(ROOT / "harness"))
 
 

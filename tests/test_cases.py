@@ -1,8 +1,8 @@
 """Case discovery of the inside side, run on the host interpreter (it needs no TensorFlow)."""
 import textwrap
 
-from harness.inside import cases
-from harness.inside.cli import plan
+from harness.inside.sources import cases
+from harness.inside.running.cli import plan
 from tests.conftest import ROOT
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 
 from harness.host.envs import toxini
 from harness.host.reports import htmlreport, mdreport, report
-from harness.inside import rawfile
+from harness.inside.running import rawfile
 from tests.conftest import ROOT
 from tests.test_load import CONV_BN, SEED, SEED_VARIANT
 

@@ -134,7 +134,8 @@ def test_switches_turn_both_off(tmp_path):
 # target, how many present gradients the recorder can reuse and how many it cannot.
 PROBE = """
 import importlib.util, json
-from harness.inside import evaluators, tfapi
+from harness.inside import tfapi
+from harness.inside.judging import evaluators
 tf, api = tfapi.load()
 spec = importlib.util.spec_from_file_location("case", "cases/seed_conv_bn_gru.py")
 case = importlib.util.module_from_spec(spec)

@@ -1,10 +1,10 @@
-"""The finite-difference maths and value fingerprints (harness.inside.fdmath): numpy only, no TF."""
+"""The finite-difference maths and value fingerprints (harness.inside.judging.fdmath): numpy only, no TF."""
 import math
 
 import numpy as np
 import pytest
 
-from harness.inside import fdmath
+from harness.inside.judging import fdmath
 from harness.schema import GRAD, MISMATCH, NONFINITE, ZERO
 
 NAN, INF = float("nan"), float("inf")

@@ -18,7 +18,9 @@ CASE = ROOT / "tests" / "cases_verdicts" / "nan_norm.py"
 PLANT = """
 import io, json, sys
 sys.path.insert(0, {root!r})
-from harness.inside import fdmath, tfapi, worker
+from harness.inside import tfapi
+from harness.inside.judging import fdmath
+from harness.inside.running import worker
 
 def planted(*args, **kwargs):
     raise KeyError("planted fault\\nits second line")
@@ -54,7 +56,7 @@ def test_a_failing_check_is_harness_error_on_the_pairs_it_left_without_a_verdict
     square = pairs[("square", "x")]
     assert square["status"] == "harness_error"
     assert square["detail"].startswith("harness error evaluating: TypeError: ")
-    assert "harness frames: " in square["detail"] and "harness/inside/fdcheck.py" in \
+    assert "harness frames: " in square["detail"] and "harness/inside/judging/fdcheck.py" in \
         square["detail"]
 
 
@@ -64,7 +66,7 @@ def test_a_failure_outside_every_case_call_is_the_cells_harness_error(env):
     assert result["status"] == "harness_error" and result["pairs"] == []
     assert result["detail"].startswith("harness error running the cell: KeyError: 'planted "
                                        "fault\\nits second line'")  # the whole message
-    assert "harness/inside/worker.py" in result["detail"]
+    assert "harness/inside/running/worker.py" in result["detail"]
 
 
 @pytest.mark.parametrize("legacy", ["0", "1"])

@@ -101,7 +101,7 @@ def test_release_not_run_is_listed_as_missing_not_invented(raw_dir):
 
 
 def test_environment_that_never_ran_is_rows_of_its_status(raw_dir):
-    from harness.inside import rawfile
+    from harness.inside.running import rawfile
     rawfile.write(str(raw_dir / "tf99.json"), rawfile.failed_env(
         "tf99", "9.9", "install_failed", "No solution found: tensorflow==9.9.* not on the index"))
     docs, problems = load.load_dir(raw_dir)

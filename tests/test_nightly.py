@@ -9,7 +9,7 @@ from harness.host.anyrelease import bisection as bisect, index, installs as rele
 from harness.host.tables import matrix, nightly
 from harness.host.envs import toxini
 from harness.host.errors import UserError
-from harness.inside import rawfile
+from harness.inside.running import rawfile
 from tests.test_index import EVERYTHING, LINUX, only, recorded
 from tests.test_bisect import stamped
 

@@ -3,7 +3,7 @@ TensorFlow evaluators are tested in the integration tests)."""
 import numpy as np
 import pytest
 
-from harness.inside import fdcheck, numeric
+from harness.inside.judging import fdcheck, numeric
 from harness.schema import GRAD, MISMATCH, NONFINITE
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from harness.host.tables import analysis
-from harness.inside import points
+from harness.inside.judging import points
 
 
 class _DType:

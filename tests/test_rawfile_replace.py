@@ -5,7 +5,7 @@ import json
 from harness.host.reports import mdreport, report
 from harness.host.envs import toxini
 from harness.host.tables import load, provenance
-from harness.inside import rawfile
+from harness.inside.running import rawfile
 from tests.conftest import ROOT
 
 

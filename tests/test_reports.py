@@ -10,7 +10,7 @@ from harness.host.reports import htmlreport, mdreport, report
 from harness.host.anyrelease import repro
 from harness.host.envs import interpreters, toxini
 from harness.host.errors import UserError
-from harness.inside import cases as caselib
+from harness.inside.sources import cases as caselib
 from tests.conftest import ROOT
 
 
@@ -186,7 +186,7 @@ def test_report_md_says_when_the_nightly_changes_nothing_or_did_not_run(raw_dir)
     lines = mdreport.render(got, ROOT).splitlines()
     assert "changes nothing" in lines[nightly_line(lines)]
     (raw_dir / "tfnightly.json").unlink()
-    from harness.inside import rawfile
+    from harness.inside.running import rawfile
     rawfile.write(str(raw_dir / "tfnightly.json"), rawfile.failed_env(
         "tfnightly", "nightly", "install_failed", "No solution found when resolving dependencies"))
     envs = [e for e in toxini.read() if e.name in ("tf221", "tfnightly")]

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from harness.inside import supervisor
+from harness.inside.running import supervisor
 from harness.schema import CRASH, ERROR, TIMEOUT
 
 FAKE = r'''#!{python}

@@ -3,7 +3,7 @@ import json
 
 from harness.host.reports import htmlreport, report
 from harness.host.tables import load
-from harness.inside import cases as caselib
+from harness.inside.sources import cases as caselib
 from harness.schema import RAW_KIND, SCHEMA_VERSION
 
 

@@ -24,7 +24,7 @@ from harness.host.tables import nightly, values
 from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
-from harness.inside import cases as caselib
+from harness.inside.sources import cases as caselib
 from harness.schema import NOT_OUTCOMES, VOCABULARY
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"

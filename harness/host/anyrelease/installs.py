@@ -19,8 +19,8 @@ from pathlib import Path
 from harness.host.anyrelease import index, versions
 from harness.host.envs import toxini
 from harness.host.errors import UserError
-from harness.inside import cases as caselib
-from harness.inside import rawfile
+from harness.inside.sources import cases as caselib
+from harness.inside.running import rawfile
 from harness.schema import INSTALL_FAILED, SKIPPED
 
 # Not a status: the runner ran in the release (its raw file holds the statuses).

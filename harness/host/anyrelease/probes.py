@@ -10,7 +10,7 @@ from pathlib import Path
 
 from harness.host.anyrelease import index, installs
 from harness.host.tables import load, nightly
-from harness.inside import cache
+from harness.inside.running import cache
 from harness.schema import GRAD, NONE, OK, SCHEMA_VERSION
 
 MISSING = "missing"  # not a status: the cell ran without the pair (a probe's answer only)
@@ -49,7 +49,7 @@ class Query:
 
 def holds(cell: dict, doc: dict, query: Query) -> bool:
     """Whether an earlier cell stands for a run of the query's case now, as the result cache decides
-    (harness.inside.cache): its key is the key of the current case file (and helpers) and inside
+    (harness.inside.running.cache): its key is the key of the current case file (and helpers) and inside
     code under that run's environment and options. A cell without a key (a file older than the
     cache) or of another file of the same name does not; a query without a path trusts the name."""
     if not query.path:

@@ -16,7 +16,7 @@ from harness.host.anyrelease import installs
 from harness.host.envs import interpreters, toxini
 from harness.host.tables import load, matrix, nightly
 from harness.host.errors import UserError
-from harness.inside import cases as caselib
+from harness.inside.sources import cases as caselib
 
 _SKIP_PACKAGES = {"pip", "setuptools", "wheel", "distribute"}
 

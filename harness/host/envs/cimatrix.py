@@ -12,7 +12,7 @@ from pathlib import Path
 
 from harness.host.envs import interpreters, toxini
 from harness.host.errors import UserError
-from harness.inside import rawfile
+from harness.inside.running import rawfile
 from harness.schema import SKIPPED
 
 # actions/setup-python has no builds of 3.8 and older for ubuntu-24.04 (ubuntu-latest).

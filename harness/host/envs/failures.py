@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.inside import rawfile
+from harness.inside.running import rawfile
 
 # uv's decorations around its error message, and its progress lines, which say nothing about why.
 _DECORATION = " ×╰─▶│├─"

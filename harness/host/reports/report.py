@@ -230,7 +230,7 @@ def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
         parser = argparse.ArgumentParser(prog="python -m harness report")
         add_arguments(parser)
         return parser.parse_args(args.runner_args)
-    from harness.inside import cli as runner
+    from harness.inside.running import cli as runner
     ran = runner.parse_args(args.runner_args)
     raw = Path(ran.out)
     return argparse.Namespace(**{**vars(args), "raw": raw, "out": tables_dir(raw),

@@ -17,7 +17,7 @@ from harness.host.envs import toxini
 from harness.host.tables import diagnosis, kerasline, load, matrix, nightly
 from harness.host.tables.findings import ColumnGroup, Finding, changing_groups, findings
 from harness.host.tables.variants import Variants
-from harness.inside.numeric import FORWARD_FAILS, NONE_SIZE
+from harness.inside.judging.numeric import FORWARD_FAILS, NONE_SIZE
 from harness.schema import GRAD, NOT_OUTCOMES
 
 ENV_HEADER = ["TF", "git version", "Python", "numpy", "protobuf", "OS", "CPU", "tf.keras"]

@@ -2,7 +2,7 @@
 
 From TF 2.16 the runner runs every case that uses Keras twice: with the environment's Keras (tf-keras,
 TF_USE_LEGACY_KERAS=1) and, in a worker of its own, with Keras 3; the second line's cells carry the
-variant pair keras=3 (harness.inside.cases.KERAS3). Each is its own column of the matrix, so each has
+variant pair keras=3 (harness.inside.sources.cases.KERAS3). Each is its own column of the matrix, so each has
 its own history across releases; this module compares the two lines release by release, one
 sentence per case: the same everywhere, Keras 2 only (`unavailable` with Keras 3), or which pairs
 differ and where.
@@ -15,7 +15,7 @@ import pandas as pd
 
 from harness.host.tables.matrix import version_key
 from harness.host.tables.variants import Variants
-from harness.inside.cases import KERAS3
+from harness.inside.sources.cases import KERAS3
 from harness.schema import NOT_OUTCOMES, UNAVAILABLE
 
 AXIS, LINE = KERAS3  # the pair the runner gives the Keras 3 line's cells

@@ -17,7 +17,7 @@ from harness.host.envs import toxini
 from harness.host.tables.matrix import version_key
 from harness.host.tables.variants import CaseVariants, Pairs, Variants, pairs_of
 from harness.inside.tfapi import clean_git_version
-from harness.inside.points import SEEDED
+from harness.inside.judging.points import SEEDED
 from harness.schema import (ERROR, GRAD, MISMATCH, NONFINITE, RAW_KIND, SCHEMA_VERSION, SKIPPED,
                             ZERO)
 

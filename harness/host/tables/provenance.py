@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.inside.rawfile import PARTIAL
+from harness.inside.running.rawfile import PARTIAL
 
 
 @dataclass

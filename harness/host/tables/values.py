@@ -1,6 +1,6 @@
 """Values compared across releases: gradient and target fingerprints -> results/value_changes.csv.
 
-Every release evaluates a cell at the same inputs (harness.inside.numeric), so a deterministic
+Every release evaluates a cell at the same inputs (harness.inside.judging.numeric), so a deterministic
 gradient whose fingerprint moves between two consecutive releases by more than a tolerance is a
 change of TensorFlow's numbers, even where the status stays `grad`. Non-deterministic cells (two runs
 in one release differ) never make a change. A target's own value (the forward pass) has source "".

@@ -1,7 +1,7 @@
 """Each case's variants as structured (axis, value) pairs and its default configuration (host side).
 
 The runner records every cell's variant as ordered [axis, value] pairs and every case's axes and
-default (harness.inside.cases.describe); tables.load builds one `Variants` from the raw files. A
+default (harness.inside.sources.cases.describe); tables.load builds one `Variants` from the raw files. A
 variant's label ('batch=None,cell=gru') is the key of the tidy table and of the matrix's columns, for
 display and for the CSV files only: nothing here parses it.
 """

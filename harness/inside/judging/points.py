@@ -11,7 +11,8 @@ source's point is recorded: CASE (its own or named value) or SEEDED (the harness
 """
 import re
 
-from harness.inside import fdmath, tfapi
+from harness.inside import tfapi
+from harness.inside.judging import fdmath
 
 CASE = "case"
 SEEDED = "seeded"

@@ -10,8 +10,9 @@ import sys
 import time
 
 import harness
-from harness.inside import cases as caselib
-from harness.inside import cache, envinfo, numeric, rawfile, supervisor
+from harness.inside.sources import cases as caselib
+from harness.inside.judging import numeric
+from harness.inside.running import cache, envinfo, rawfile, supervisor
 from harness.schema import CRASH, ERROR, HARNESS_ERROR, OK, TIMEOUT
 
 DEFAULT_TIMEOUT = 600.0

@@ -7,7 +7,7 @@ imported here. A cell's key is a hash of everything its result depends on:
   but a case may import), the case's name, mode and the cell's variant;
 - the environment: its installed distributions (names and versions, read from their metadata, no
   import), the interpreter's version and the TF_*/KERAS_* environment variables;
-- the harness's inside code (harness/inside/*.py, harness/schema.py, harness/__init__.py and
+- the harness's inside code (harness/inside/**/*.py, harness/schema.py, harness/__init__.py and
   __main__.py), not its git commit: host code and docs do not invalidate results;
 - the options that change results (numeric check, values, break points, eps, tol, none_dim). Not --timeout:
   a cell that finished did so within any timeout; cells that timed out or crashed are always run
@@ -23,11 +23,11 @@ import platform
 import sys
 import time
 
-from harness.inside import envinfo
-from harness.inside.rawfile import PARTIAL, transient
+from harness.inside.running import envinfo
+from harness.inside.running.rawfile import PARTIAL, transient
 from harness.schema import CRASH, HARNESS_ERROR, RAW_KIND, SCHEMA_VERSION, TIMEOUT
 
-HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENV_META = ("tf_version", "tf_git_version", "devices")  # what a worker tells; carried when none runs
 
 
@@ -38,7 +38,8 @@ def _digest(obj):
 def inside_hash(harness_dir=HARNESS_DIR):
     """Hash of the code that runs inside the environments (sorted by name, contents)."""
     names = sorted(os.path.relpath(p, harness_dir)
-                   for p in glob.glob(os.path.join(harness_dir, "inside", "*.py")))
+                   for pattern in ("*.py", os.path.join("*", "*.py"))
+                   for p in glob.glob(os.path.join(harness_dir, "inside", pattern)))
     names += ["schema.py", "__init__.py", "__main__.py"]
     h = hashlib.sha256()
     for name in names:

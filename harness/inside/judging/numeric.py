@@ -17,12 +17,13 @@ NOISE_FACTOR times the change between the two (relu kinks, float32 round-off), o
 ulps of L, it gets no verdict. Along g, a gradient of the wrong scale, sign or with spurious parts
 shows; one that only misses some parts does not.
 
-The finite-difference check itself is harness.inside.fdcheck, its maths (verdicts, directions)
-harness.inside.fdmath; the evaluators that run graphs and eager functions are in
-harness.inside.evaluators.
+The finite-difference check itself is harness.inside.judging.fdcheck, its maths (verdicts, directions)
+harness.inside.judging.fdmath; the evaluators that run graphs and eager functions are in
+harness.inside.judging.evaluators.
 """
-from harness.inside import fdcheck, fdmath, tferrors, tfapi
-from harness.inside.fdmath import rng
+from harness.inside import tferrors, tfapi
+from harness.inside.judging import fdcheck, fdmath
+from harness.inside.judging.fdmath import rng
 from harness.inside.tferrors import short_error
 from harness.schema import ERROR, GRAD, NONFINITE
 

@@ -53,7 +53,7 @@ def git_commit(root=None):
     """The checkout's commit (12 hex digits), '+dirty' when its tree differs from it (untracked
     files not ignored included) outside results/, where every run rewrites the committed tables;
     'unknown' without git or .git."""
-    root = root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    root = root or os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     if not os.path.exists(os.path.join(root, ".git")):
         return "unknown"
     try:

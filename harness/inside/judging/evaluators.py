@@ -5,7 +5,8 @@ Graph cells check the very tensors the case's own tf.gradients call returned: th
 default grad_ys (ones shaped like y), and feeding r into them makes the same gradient graph compute
 dL/ds. No second gradient graph is built (GradientRecorder, tfapi.default_grad_ys).
 """
-from harness.inside import fdmath, points, tfapi
+from harness.inside import tfapi
+from harness.inside.judging import fdmath, points
 
 
 class GradientRecorder(object):

@@ -1,11 +1,12 @@
 """The finite-difference check of a cell's `grad` pairs, and the per-element details of a verdict.
 
 Inside rules: Python 3.6+, standard library, numpy and TensorFlow only (numpy imported lazily), no
-imports from harness.host. harness.inside.numeric calls check() once a cell's values are known;
-the maths (verdicts, directions, losses) is harness.inside.fdmath.
+imports from harness.host. harness.inside.judging.numeric calls check() once a cell's values are known;
+the maths (verdicts, directions, losses) is harness.inside.judging.fdmath.
 """
-from harness.inside import fdmath, tferrors
-from harness.inside.fdmath import describe, directions, loss, rng, verdict
+from harness.inside import tferrors
+from harness.inside.judging import fdmath
+from harness.inside.judging.fdmath import describe, directions, loss, rng, verdict
 from harness.inside.tferrors import short_error
 from harness.schema import GRAD, MISMATCH, NONFINITE, ZERO
 

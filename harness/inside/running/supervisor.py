@@ -14,7 +14,7 @@ import time
 
 from harness.schema import CRASH, ERROR, TIMEOUT
 
-_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 IMPORT_TIMEOUT = 900.0
 
 
@@ -82,7 +82,7 @@ def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, option
         env["PYTHONPATH"] = os.pathsep.join(p for p in [_PACKAGE_PARENT, env.get("PYTHONPATH")] if p)
         with open(log_path, "ab") as log:
             proc = subprocess.Popen(
-                [python or sys.executable, "-m", "harness.inside.worker", "--fd", str(write_fd)],
+                [python or sys.executable, "-m", "harness.inside.running.worker", "--fd", str(write_fd)],
                 stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(write_fd,), env=env)
         os.close(write_fd)
         channel = _Channel(read_fd)
@@ -91,8 +91,8 @@ def run_cells(cells, timeout, log_path, on_hello, on_result, python=None, option
             proc.stdin.close()
         except OSError:
             pass
-        current = None
-        deadline = time.time() + IMPORT_TIMEOUT
+        current, started = None, time.time()
+        deadline = started + IMPORT_TIMEOUT
         by_index = dict((c["index"], c) for c in pending)
         done = set()
         try:

@@ -5,7 +5,7 @@ built and evaluated inside a tf.Graph of its own (run_graph); switches a cell fl
 put back after it (tfapi.switches).
 
 Inside rules: Python 3.6+, standard library and TensorFlow only, no imports from harness.host.
-Started by harness.inside.supervisor; reads its job as JSON on stdin and writes messages to the file
+Started by harness.inside.running.supervisor; reads its job as JSON on stdin and writes messages to the file
 descriptor named by --fd (stdout and stderr belong to TensorFlow's logging).
 """
 import importlib.util
@@ -14,8 +14,10 @@ import os
 import sys
 import time
 
-from harness.inside import (cases, envinfo, evaluators, fdmath, numeric, points, stoppoint, tferrors,
-                            tfapi)
+from harness.inside import tferrors, tfapi
+from harness.inside.judging import evaluators, fdmath, numeric, points, stoppoint
+from harness.inside.running import envinfo
+from harness.inside.sources import cases
 from harness.schema import ERROR, GRAD, HARNESS_ERROR, NONE, OK, SKIPPED
 
 

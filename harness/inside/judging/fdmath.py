@@ -1,7 +1,7 @@
 """The finite-difference maths of the numeric check: verdicts, directions, projected losses.
 
 Inside rules: Python 3.6+, standard library and numpy only (every TensorFlow depends on numpy; it is
-imported lazily). No TensorFlow here: harness.inside.numeric drives these functions with evaluators.
+imported lazily). No TensorFlow here: harness.inside.judging.numeric drives these functions with evaluators.
 """
 import math
 import zlib
