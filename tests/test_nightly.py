@@ -157,7 +157,7 @@ def offline_nightly(tmp_path, catalog, monkeypatch):
     raw = tmp_path / "raw"
     ran = []
 
-    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False):
+    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False, script=None):
         ran.append(plan.version)
         new = matrix.version_key(plan.version) >= matrix.version_key(FIXED)
         git = fake_git(plan.version) if nightly.is_nightly(plan.version) else "v2.21.0"

@@ -198,7 +198,7 @@ def test_report_md_says_when_the_nightly_changes_nothing_or_did_not_run(raw_dir)
 
 
 def test_reproduce_commands_name_every_directory_that_is_not_the_default(tmp_path):
-    from harness.host.tables.analysis import Repro
+    from harness.host.tables.commands import Repro
     plain = Repro("seed_conv_bn_gru", "tf18,tf19", "1.8.0")
     assert plain.commands(Path("results/raw"), Path("results"))[1:] == [
         "tox -e tf18,tf19 -- --case seed_conv_bn_gru && tox -e report",

@@ -7,17 +7,19 @@ import shlex
 from harness.host.anyrelease.bisection import ref
 from harness.host.envs import toxini
 from harness.host.tables import nightly, values
-from harness.host.tables.analysis import shown_path
+from harness.host.tables.commands import shown_path
 from harness.host.tables.matrix import version_key
 
 
 def command(args) -> str:
     """The bisect command that gives this answer, as the user can run it again."""
     parts = ["python -m harness bisect"]
-    if args.cases.resolve() != (toxini.ROOT / "cases").resolve():
+    if getattr(args, "script", None):
+        parts.append(f"--script {shlex.quote(shown_path(args.script))}")
+    elif args.cases.resolve() != (toxini.ROOT / "cases").resolve():
         parts.append(f"--cases {shlex.quote(shown_path(args.cases))}")
-    parts += [f"--case {shlex.quote(args.case)}", *[f"--variant {shlex.quote(v)}"
-                                                    for v in args.variant],
+    parts += [f"--case {shlex.quote(args.case)}"] * bool(args.case)
+    parts += [*[f"--variant {shlex.quote(v)}" for v in args.variant],
               f"--target {shlex.quote(args.target)}", f"--source {shlex.quote(args.source)}",
               f"--good {args.good}", f"--bad {args.bad}"]
     parts += [flag for flag, on in (("--pre", args.pre), ("--nightly", args.nightly),

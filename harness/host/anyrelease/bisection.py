@@ -25,6 +25,7 @@ from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
 from harness.inside.sources import cases as caselib
+from harness.inside.sources import callsites
 from harness.schema import NOT_OUTCOMES, VOCABULARY
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
@@ -109,8 +110,20 @@ def resolve_query(cases_dir: Path, case: str, overrides: list[str], target: str,
                  chosen not in [list(v) for v in spec.variants(False)], str(spec.path), spec.mode)
 
 
+def resolve_script(path: Path, target: str, source: str) -> Query:
+    """The query of a user's script (run --script): its one configuration."""
+    spec = callsites.inspect(str(path))
+    if not path.is_file():
+        raise UserError(f"{path}: no such script")
+    if spec.problem:
+        raise UserError(spec.problem)
+    return Query(spec.name, "", target, source, False, str(path), spec.mode, "script")
+
+
 def add_arguments(parser) -> None:
-    parser.add_argument("--case", required=True, help="the case file's name, e.g. seed_conv_bn_gru")
+    parser.add_argument("--case", help="the case file's name, e.g. seed_conv_bn_gru")
+    parser.add_argument("--script", type=Path, default=None, metavar="PATH",
+                        help="bisect a user's script (run --script PATH) instead of a case")
     parser.add_argument("--variant", action="append", default=[], metavar="AXIS=VALUE",
                         help="change one axis of the default configuration (repeatable)")
     parser.add_argument("--target", required=True, help="target name, e.g. new_state")
@@ -142,7 +155,11 @@ def run(args) -> int:
     quiet = args.json or args.markdown  # stdout holds the answer only
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if quiet else \
         (lambda text: print(text, flush=True))
-    query = resolve_query(args.cases.resolve(), args.case, args.variant, args.target, args.source)
+    if bool(args.script) == bool(args.case):
+        raise UserError("name what to bisect: --case NAME (a case file of --cases) or --script "
+                        "PATH, one of them")
+    query = resolve_script(args.script.resolve(), args.target, args.source) if args.script else \
+        resolve_query(args.cases.resolve(), args.case, args.variant, args.target, args.source)
     url, catalog = index.read(refresh=args.refresh)
     envs = toxini.read()
     good = versions.lookup(args.good, catalog, envs, url)

@@ -117,8 +117,9 @@ def _write_failed(out_dir: Path, plan: versions.Plan, status: str, detail: str) 
 
 def run_release(plan: versions.Plan, index_url: str, cases_dir: Path, case_names: list[str],
                 out_dir: Path, all_variants: bool = False, timeout: float | None = None,
-                quiet: bool = False) -> Outcome:
-    """Install (or reuse) the release's environment and run the cases there; never raises for it."""
+                quiet: bool = False, script: Path | None = None) -> Outcome:
+    """Install (or reuse) the release's environment and run the cases (or the script) there;
+    never raises for it."""
     raw = out_dir / f"{env_name(plan.version)}.json"
     if plan.problem:
         return Outcome(plan.version, _write_failed(out_dir, plan, SKIPPED, plan.problem), SKIPPED,
@@ -132,8 +133,9 @@ def run_release(plan: versions.Plan, index_url: str, cases_dir: Path, case_names
                        INSTALL_FAILED, detail, install_seconds=time.monotonic() - t0)
     t1 = time.monotonic()
     cmd = [str(python), "-m", "harness", "run", "--env-name", env_name(plan.version),
-           "--out", str(out_dir), "--cases", str(cases_dir)]
-    cmd += [arg for name in case_names for arg in ("--case", name)]
+           "--out", str(out_dir)]
+    cmd += ["--script", str(script)] if script else ["--cases", str(cases_dir)] + [
+        arg for name in case_names for arg in ("--case", name)]
     cmd += ["--all-variants"] * all_variants + (["--timeout", str(timeout)] if timeout else [])
     environ = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore",
                    HARNESS_ENV_NAME=env_name(plan.version), **plan.set_env)

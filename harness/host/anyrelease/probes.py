@@ -45,6 +45,7 @@ class Query:
     all_variants: bool = False  # the variant is not among the default run's one-axis changes
     path: str = ""  # the case file: an earlier result stands for it only where its key matches
     mode: str = "graph"
+    kind: str = "case"  # or 'script': a user's script (run --script PATH), path its file
 
 
 def holds(cell: dict, doc: dict, query: Query) -> bool:
@@ -59,7 +60,8 @@ def holds(cell: dict, doc: dict, query: Query) -> bool:
         return False
     run_inputs = {"schema": SCHEMA_VERSION, "inside": cache.inside_hash(),
                   "env": inputs.get("env"), "options": inputs.get("options")}
-    plan = {"case": cell["case"], "mode": query.mode, "variant": cell.get("variant", [])}
+    plan = {"case": cell["case"], "mode": query.mode, "kind": query.kind,
+            "variant": cell.get("variant", [])}
     return cache.cell_key(plan, cache.case_hash(query.path), run_inputs) == cell["cache_key"]
 
 
@@ -118,7 +120,9 @@ class Prober:
         if probe is None:
             outcome = installs.run_release(self.plans[version], self.index_url, self.cases_dir,
                                            [self.query.case], self.raw_dir,
-                                           self.query.all_variants, quiet=True)
+                                           self.query.all_variants, quiet=True,
+                                           script=self.query.kind == "script" and Path(
+                                               self.query.path) or None)
             probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
             if probe is None:
                 probe = Probe(version, outcome.status if outcome.status != "ran" else "error",

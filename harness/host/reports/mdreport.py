@@ -6,7 +6,7 @@ from pathlib import Path
 from harness.host.tables import findings as fnd
 from harness.host.reports import notes
 from harness.host.reports.notes import cell_text as _cell
-from harness.host.tables import analysis, coverage, kerasline, provenance, values
+from harness.host.tables import analysis, commands, coverage, kerasline, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -29,7 +29,7 @@ def no_results(tables) -> list[str]:
              f"{n} release{'s' if n != 1 else ''} of the matrix {'have' if n != 1 else 'has'} no "
              "result: a change next to one is placed between the releases around it, never at "
              "one of them.", ""]
-    lines += [f"- **{where}**: {why}" for where, why in coverage.listing(gaps, tables.raw_dir)]
+    lines += [f"- **{where}**: {why}" for where, why in coverage.listing(gaps, tables.raw_dir, tables.tox_args)]
     lines += ["", *tables.blind_ends] if tables.blind_ends else []
     return lines + [""]
 
@@ -53,9 +53,11 @@ def bisect_of(an, f, raw) -> str:
         return ""
     default = an.variants.default(f.case)
     overrides = [f"{axis}={value}" for axis, value in pairs if default.get(axis) != value]
-    folder = next((r.cases_dir for r in an.reproduce if r.case == f.case), analysis.DEFAULT_CASES)
-    return fnd.bisect_command(f, overrides, *analysis.place_args(
-        folder, analysis.shown_path(raw) if raw else analysis.DEFAULT_RAW))
+    repro = next((r for r in an.reproduce if r.case == f.case), None)
+    return fnd.bisect_command(f, overrides, *commands.place_args(
+        repro.cases_dir if repro else commands.DEFAULT_CASES,
+        commands.shown_path(raw) if raw else commands.DEFAULT_RAW, f.case,
+        repro.script if repro else ""))
 
 
 def _variants(an, case: str, variants: list[str]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.host.tables import coverage, load, matrix, nightly, provenance, values
+from harness.host.tables import commands
 from harness.host.tables.analysis import Analysis, analyse
 from harness.host.envs import interpreters, toxini
 from harness.host.reports import mdreport
@@ -39,6 +40,7 @@ class Tables:
     blind_ends: list[str] = field(default_factory=list)
     raw_dir: Path = Path("results/raw")  # where the raw files were read, and where the report goes:
     out_dir: Path = Path("results")  # both for the commands the report prints
+    tox_args: str = ""  # what tox -e ENVS needs after '--' to add releases here (commands.tox_args)
 
     @property
     def harness_errors(self) -> pd.DataFrame:
@@ -96,7 +98,7 @@ def build(raw_dir: Path, envs: list[toxini.TfEnv] | None = None, pick=interprete
     tables = Tables(tidy, wide, matrix.transitions(tidy, never), problems, missing,
                     docs, fingerprints, values.changes(fingerprints, value_tol), value_tol,
                     partials=partials, no_results=gaps, raw_dir=raw_dir,
-                    out_dir=tables_dir(raw_dir),
+                    out_dir=tables_dir(raw_dir), tox_args=commands.tox_args(docs, raw_dir),
                     blind_ends=coverage.ends(gaps, _expected(envs, wide)))
     tables.analysis = analyse(tables, load.variants(docs))
     return tables
@@ -164,7 +166,7 @@ def summary(tables: Tables) -> list[str]:
         lines.append(f"{len(gaps)} release{'s' if len(gaps) != 1 else ''} of the matrix "
                      f"{'have' if len(gaps) != 1 else 'has'} no result (a change next to "
                      f"{'them' if len(gaps) != 1 else 'it'} is placed between the releases around):")
-        lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps, tables.raw_dir)]
+        lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps, tables.raw_dir, tables.tox_args)]
         lines += [f"  {sentence}" for sentence in tables.blind_ends]
     lines += [f"not checked: {u.sentence()}" for u in tables.analysis.unchecked]
     lines += [f"seeded values: {s.sentence()}" for s in tables.analysis.seeded]

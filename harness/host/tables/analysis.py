@@ -6,15 +6,13 @@ changes, the environments, value changes and the steps to reproduce, each once p
 """
 from __future__ import annotations
 
-import os
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from harness.host.envs import toxini
 from harness.host.tables import diagnosis, kerasline, load, matrix, nightly
+from harness.host.tables.commands import Repro, reproduce
 from harness.host.tables.findings import ColumnGroup, Finding, changing_groups, findings
 from harness.host.tables.variants import Variants
 from harness.inside.judging.numeric import FORWARD_FAILS, NONE_SIZE
@@ -27,6 +25,8 @@ PACKAGES_SHOWN = ("tensorflow", "tensorflow-cpu", "tf-keras", "keras", "numpy", 
 def packages_shown(pkgs: dict[str, str]) -> str:
     """The packages a reader looks for first, of one release's package list: 'tensorflow 1.9.0, ...'."""
     return ", ".join(f"{p} {pkgs[p]}" for p in PACKAGES_SHOWN if p in pkgs)
+
+
 ENV_KEYS = ("tf_version", "tf_git_version", "python_version", "numpy_version", "protobuf_version",
             "os", "cpu")
 
@@ -41,50 +41,6 @@ class NightlyNews:
     last: str = ""  # the last release; '' when the nightly is the only build with results
     ran: int = 0  # columns with an outcome on the nightly
     changed: list[tuple[tuple, str, str]] = field(default_factory=list)  # (column, old, new)
-
-
-DEFAULT_CASES, DEFAULT_RAW, DEFAULT_OUT = "cases", "results/raw", "results"
-
-
-def shown_path(path: Path | str) -> str:
-    """A path as a command run from the checkout takes it: relative inside the checkout (no
-    '..'), absolute outside it."""
-    full = Path(os.path.normpath(toxini.ROOT / path))
-    try:
-        return full.relative_to(toxini.ROOT).as_posix() or "."
-    except ValueError:
-        return str(full)
-
-
-def place_args(cases: str, raw: str) -> tuple[list[str], list[str]]:
-    """(['--cases', DIR], ['--out', DIR]) of a command run from the checkout, each empty where it
-    is the default (cases, results/raw); both as shown_path writes them."""
-    return ([] if cases == DEFAULT_CASES else ["--cases", cases],
-            [] if raw == DEFAULT_RAW else ["--out", raw])
-
-
-@dataclass
-class Repro:
-    """How to reproduce one case: the tox environments of its findings and the repro's release."""
-
-    case: str
-    envs: str
-    first: object
-    cases_dir: str = DEFAULT_CASES  # where its file is, as a command line names it
-
-    def commands(self, raw: Path, out: Path) -> list[str]:
-        """The commands of the report's Reproduce section, each runnable as printed from the
-        checkout: --cases, --out and --raw wherever they are not the defaults."""
-        raw_arg, out_arg = shown_path(raw), shown_path(out)
-        cases, keep = place_args(self.cases_dir, raw_arg)
-        report = "" if (raw_arg, out_arg) == (DEFAULT_RAW, DEFAULT_OUT) else \
-            f" -- --raw {shlex.quote(raw_arg)} --out {shlex.quote(out_arg)}"
-        run = " ".join(shlex.quote(a) for a in [*cases, "--case", self.case, *keep])
-        where = " ".join(shlex.quote(a) for a in [*cases, *(["--raw", raw_arg] if keep else [])])
-        return ["python3 -m pip install -r requirements.txt",
-                f"tox -e {self.envs} -- {run} && tox -e report{report}",
-                f"python -m harness repro --case {shlex.quote(self.case)} --tf {self.first}"
-                + (f" {where}" if where else "") + "   # standalone script + pins"]
 
 
 @dataclass
@@ -260,22 +216,6 @@ def environment_rows(docs: list[dict], problems: list[load.EnvProblem]) -> list[
             for doc in docs]
     rows += [[prob.tf_version, prob.status, "", "", "", prob.detail, "", ""] for prob in problems]
     return sorted(rows, key=lambda r: matrix.version_key(r[0]))
-
-
-def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> list[Repro]:
-    """Per case with findings (else every case): the environments of its releases at a finding."""
-    cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tidy["case"]) - {load.ANY})
-    env_of = {d["env"].get("tf_version"): d["env_name"] for d in docs}
-    files = {cell["case"]: cell["case_file"] for d in docs for cell in d["cells"]
-             if cell.get("case_file")}
-    out = []
-    for case in cases:
-        versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
-        envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
-        folder = shown_path(Path(files[case]).parent) if case in files else DEFAULT_CASES
-        out.append(Repro(case, envs, versions[0] if versions else (env_of and next(iter(env_of))),
-                         folder))
-    return out
 
 
 def case_source(docs: list[dict], case: str, root: Path) -> tuple[str, str] | None:

@@ -63,10 +63,10 @@ def no_results(problems, missing: list[toxini.TfEnv], raw_dir, partial_envs: set
     return sorted(out, key=lambda n: version_key(n.release))
 
 
-def listing(gaps: list[NoResult], raw_dir) -> list[tuple[str, str]]:
+def listing(gaps: list[NoResult], raw_dir, tox_args: str = "") -> list[tuple[str, str]]:
     """(releases, why) for every view: one line per release that failed, was interrupted or cannot
     run here; the releases with no result file at all (in raw_dir) folded into one line, with the
-    command that runs them."""
+    command that runs them (tox_args: the run's own --script/--cases and --out, commands.tox_args)."""
     out = [(f"{g.release} ({g.env_name})", g.reason(300)) for g in failed_first(gaps)
            if g.status != NOT_RUN]
     never = [g for g in gaps if g.status == NOT_RUN]
@@ -76,7 +76,7 @@ def listing(gaps: list[NoResult], raw_dir) -> list[tuple[str, str]]:
                     else ", ".join(g.release for g in never),
                     f"{NOT_RUN}: no result file in {raw_dir}: not asked for, or tox stopped "
                     f"{'it' if len(never) == 1 else 'them'} before any result was written (tox's "
-                    f"output names why); `tox -e {envs}` runs {'it' if len(never) == 1 else 'them'}"))
+                    f"output names why); `tox -e {envs}{tox_args}` runs {'it' if len(never) == 1 else 'them'}"))
     return out
 
 

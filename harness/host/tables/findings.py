@@ -143,20 +143,19 @@ def across_variants(found: list[Finding]) -> list[tuple[Finding, list[str]]]:
     return list(groups.values())
 
 
-def bisect_command(f: Finding, overrides: list[str], cases: list[str] = (),
+def bisect_command(f: Finding, overrides: list[str], place: list[str] = (),
                    out: list[str] = ()) -> str:
     """The `bisect` command that narrows a finding down to two adjacent builds (release candidates
     too, and the nightly builds where an end is one), as it runs from the checkout: cases and out
-    are its --cases and --out arguments where not the defaults (analysis.place_args: the case's
+    are its --cases/--case (or --script) and --out arguments (commands.place_args: the case's
     folder, the report's raw files, where its ends are earlier results), one of the finding's
     sources (the others share its change). --good is the end reading `grad`."""
     # a nightly build by its date, which bisect takes and the reports never rename
     good, bad = [build_date(v) if is_nightly(v) else v for v in (
         (f.first_new, f.last_old) if f.new == GRAD else (f.last_old, f.first_new))]
     parts = ["python -m harness bisect"]
-    parts += [shlex.quote(a) for a in cases]
-    parts += ["--case", shlex.quote(f.case), *[a for o in overrides
-                                                for a in ("--variant", shlex.quote(o))]]
+    parts += [shlex.quote(a) for a in (place or ["--case", f.case])]
+    parts += [a for o in overrides for a in ("--variant", shlex.quote(o))]
     parts += ["--target", shlex.quote(f.target), "--source", shlex.quote(f.sources[0]),
               "--good", good, "--bad", bad]
     parts += [shlex.quote(a) for a in out]

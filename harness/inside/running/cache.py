@@ -90,7 +90,8 @@ def case_hash(path):
 def cell_key(cell, case_sha, run_inputs):
     """The key of one planned cell (a dict of cli.plan)."""
     return _digest({"case": cell["case"], "case_sha": case_sha, "mode": cell.get("mode", "graph"),
-                    "variant": cell["variant"], "inputs": run_inputs})
+                    "kind": cell.get("kind", "case"), "variant": cell["variant"],
+                    "inputs": run_inputs})
 
 
 def reusable(cell):

@@ -11,6 +11,7 @@ import time
 
 import harness
 from harness.inside.sources import cases as caselib
+from harness.inside.sources import callsites
 from harness.inside.judging import numeric
 from harness.inside.running import cache, envinfo, rawfile, supervisor
 from harness.schema import CRASH, ERROR, HARNESS_ERROR, OK, TIMEOUT
@@ -26,7 +27,13 @@ def parse_args(argv):
     p.add_argument("--cases", default="cases", help="directory of case files (default: cases)")
     p.add_argument("--case", action="append", nargs="+", default=[], metavar="NAME",
                    help="run only these cases (repeatable)")
-    p.add_argument("--out", default=os.path.join("results", "raw"),
+    p.add_argument("--script", default=None, metavar="PATH",
+                   help="run this script as it is, instead of case files, recording every "
+                        "gradient call it makes (default --out: results/scripts/NAME/raw)")
+    p.add_argument("--no-compat", dest="compat", action="store_false",
+                   help="with --script on TF 2.x: run a graph script on TF 2.x's own API, not on "
+                        "tf.compat.v1 with disable_v2_behavior()")
+    p.add_argument("--out", default=None,
                    help="directory for this environment's raw JSON (default: results/raw)")
     p.add_argument("--all-variants", action="store_true",
                    help="the full product of every case's variant axes, not just one-axis changes")
@@ -54,7 +61,17 @@ def parse_args(argv):
                    help="run every cell again, ignoring the results of earlier runs (the cache)")
     p.add_argument("--env-name", default=None,
                    help="name of the result file (default: tox's environment name, else tf-VERSION)")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.script and (args.case or args.cases != "cases"):
+        p.error("--script runs one script instead of case files: drop --cases / --case")
+    if args.out is None:
+        args.out = script_out(args.script) if args.script else os.path.join("results", "raw")
+    return args
+
+
+def script_out(path):
+    """Where a script's raw files go by default: results/scripts/NAME/raw."""
+    return os.path.join("results", "scripts", os.path.splitext(os.path.basename(path))[0], "raw")
 
 
 def _positive_int(text):
@@ -78,8 +95,11 @@ def _say(text):
 
 def _options(args):
     """What the worker is told to do beyond tf.gradients."""
-    return {"numeric": args.numeric, "values": args.values, "breakpoint": args.breakpoint,
-            "eps": args.numeric_eps, "tol": args.numeric_tol, "none_dim": args.none_dim}
+    out = {"numeric": args.numeric, "values": args.values, "breakpoint": args.breakpoint,
+           "eps": args.numeric_eps, "tol": args.numeric_tol, "none_dim": args.none_dim}
+    if args.script and not args.compat:
+        out["compat"] = False
+    return out
 
 
 def keras3_line(env):
@@ -114,13 +134,20 @@ def plan(specs, all_variants, keras3=False):
                               "path": os.path.abspath(spec.path), "mode": spec.mode,
                               "variant": [list(pair) for pair in line],
                               "variant_label": caselib.variant_label(line)})
+                if spec.kind != "case":
+                    cells[-1]["kind"] = spec.kind
     return cells
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     names = [n for group in args.case for n in group]
-    specs, problems = caselib.discover(args.cases, names)
+    if args.script:
+        specs, problems = [callsites.inspect(args.script)], []
+        if not os.path.isfile(args.script):
+            specs, problems = [], ["{}: no such script".format(args.script)]
+    else:
+        specs, problems = caselib.discover(args.cases, names)
     for problem in problems:
         _say(problem)
     broken = [s for s in specs if s.problem]
@@ -149,6 +176,7 @@ def main(argv=None):
         "harness_version": harness.__version__, "harness_commit": envinfo.git_commit(),
         "host": envinfo.host(), "argv": ["run"] + list(argv or sys.argv[1:]),
         "cases_dir": os.path.abspath(args.cases), "timeout": args.timeout,
+        "script": os.path.abspath(args.script) if args.script else None,
         "all_variants": args.all_variants, "options": _options(args), "started": _now(),
         "cases": caselib.describe(everything), "cache": store.summary()})
     doc["problems"] = problems
@@ -186,6 +214,8 @@ def main(argv=None):
     def on_result(cell, result):
         record = {"case": cell["case"], "case_file": os.path.relpath(cell["path"]),
                   "variant": cell["variant"], "variant_label": cell["variant_label"]}
+        if cell.get("kind"):
+            record["kind"] = cell["kind"]
         record.update(result)
         store.add(doc, cell, record)
         writer.write(doc)

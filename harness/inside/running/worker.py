@@ -17,7 +17,7 @@ import time
 from harness.inside import tferrors, tfapi
 from harness.inside.judging import evaluators, fdmath, numeric, points, stoppoint
 from harness.inside.running import envinfo
-from harness.inside.sources import cases
+from harness.inside.sources import cases, scripts
 from harness.schema import ERROR, GRAD, HARNESS_ERROR, NONE, OK, SKIPPED
 
 
@@ -56,10 +56,14 @@ class Worker(object):
         self.out.write((json.dumps(message) + "\n").encode("utf-8"))
         self.out.flush()
 
-    def module(self, name, path):
+    def module(self, name, path, cell=None):
         """(the case module, import failure, the process-wide switches its import left), imported
         once per worker. What the import switched (a TF1 script's disable_v2_behavior() at its top)
-        holds for that case's cells only: it is undone here and applied again around each of them."""
+        holds for that case's cells only: it is undone here and applied again around each of them.
+        A script is not imported: its module runs it at each build() (sources.scripts)."""
+        if cell is not None and cell.get("kind") == "script":
+            return scripts.ScriptModule(path, cell.get("mode"), self.options.get(
+                "compat", True)), None, tfapi.switches()
         if name not in self.modules:
             before = tfapi.switches()
             # its folder first on the path, as when it runs on its own: its `_*.py` helpers import
@@ -78,7 +82,7 @@ class Worker(object):
 
     def run_cell(self, cell):
         state = tfapi.switches()
-        mod, problem, own = self.module(cell["case"], cell["path"])
+        mod, problem, own = self.module(cell["case"], cell["path"], cell)
         if problem:
             return dict(problem, pairs=[])
         variant = cases.case_variant(cell["variant"])
@@ -95,8 +99,11 @@ class Worker(object):
         """(what build() returned, None) or (None, the cell's result when it cannot go on)."""
         try:
             built = mod.build(api, **variant)
+        except scripts.ScriptError as exc:  # a script that ran but gave nothing to evaluate
+            return None, {"status": ERROR, "pairs": [], "detail": str(exc)}
         except BaseException as exc:
-            return None, tferrors.case_failure("build() raised", exc, cell["path"])
+            return None, tferrors.case_failure(getattr(mod, "FAILED", "build() raised"), exc,
+                                               cell["path"])
         if isinstance(built, dict) and built.get("skip"):
             return None, {"status": SKIPPED, "detail": str(built["skip"]), "pairs": []}
         if not isinstance(built, dict) or not built.get(needs):
@@ -130,8 +137,11 @@ class Worker(object):
             pairs, recorded = [], {}
             for tname, ys in targets.items():
                 recorder = evaluators.GradientRecorder(api, graph)
-                pairs.extend(self.gradients(tname, ys, sources, recorder))
-                for name, source in sources.items():
+                group = sources  # a script's call: its own xs (sources_of)
+                if tname in built.get("sources_of", {}):
+                    group = dict((n, sources[n]) for n in built["sources_of"][tname])
+                pairs.extend(self.gradients(tname, ys, group, recorder))
+                for name, source in group.items():
                     found = recorder.lookup(source)
                     if found is not None:
                         recorded[(tname, name)] = found
@@ -147,8 +157,8 @@ class Worker(object):
             values = self.evaluate(pairs, lambda: evaluators.GraphEvaluator(
                 api, graph, targets, sources, feed_dict, recorded, given))
             clock.lap("numeric")
-        return {"status": OK, "detail": "", "pairs": pairs, "timings": clock.laps,
-                "values": values}
+        return {"status": OK, "detail": built.get("ended", ""), "pairs": pairs,
+                "timings": clock.laps, "values": values}
 
     def run_eager(self, mod, cell, variant):
         tf = self.tf

@@ -29,13 +29,15 @@ def case_variant(cell_variant):
 class CaseSpec(object):
     """A case file: its name, path, variant axes (ordered) and the problem that prevents running it."""
 
-    def __init__(self, name, path, axes=None, mode="graph", problem=None, keras=False):
+    def __init__(self, name, path, axes=None, mode="graph", problem=None, keras=False,
+                 kind="case"):
         self.name = name
         self.path = path
         self.axes = axes or []  # [(axis, [values...])], first value = default
         self.mode = mode
         self.problem = problem
         self.keras = keras  # uses Keras: runs on the Keras 3 line too (TF >= 2.16)
+        self.kind = kind  # 'case' (a case file) or 'script' (a user's script: sources.scripts)
 
     def variants(self, all_variants=False):
         """The default configuration plus every one-axis change from it, or the full product."""

@@ -1,0 +1,100 @@
+"""The commands a report hands out, each runnable as printed from the checkout: where a case's
+cells come from (--cases/--case, or --script) and where its results are (--out), the Reproduce
+section's commands per case, and what `tox -e ENVS` needs to add releases to these results.
+"""
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from harness.host.envs import toxini
+from harness.host.tables import load
+from harness.host.tables.findings import Finding
+
+DEFAULT_CASES, DEFAULT_RAW, DEFAULT_OUT = "cases", "results/raw", "results"
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as a command run from the checkout takes it: relative inside the checkout (no
+    '..'), absolute outside it."""
+    full = Path(os.path.normpath(toxini.ROOT / path))
+    try:
+        return full.relative_to(toxini.ROOT).as_posix() or "."
+    except ValueError:
+        return str(full)
+
+
+def place_args(cases: str, raw: str, case: str = "",
+               script: str = "") -> tuple[list[str], list[str]]:
+    """(['--cases', DIR, '--case', NAME], ['--out', DIR]) of a command run from the checkout, each
+    part empty where it is the default (cases, results/raw); all as shown_path writes them. A
+    script's cells are named by ['--script', PATH] instead."""
+    if script:
+        return ["--script", script], [] if raw == DEFAULT_RAW else ["--out", raw]
+    return ([] if cases == DEFAULT_CASES else ["--cases", cases]) + (["--case", case] if case
+                                                                      else []), \
+        [] if raw == DEFAULT_RAW else ["--out", raw]
+
+
+def tox_args(docs: list[dict], raw: Path | str) -> str:
+    """What `tox -e ENVS` needs after '--' to run more releases into these results: the run's
+    --script or --cases, and --out, where not the defaults ('' when all are)."""
+    run = next((d.get("run") or {} for d in docs), {})
+    cases = shown_path(run["cases_dir"]) if run.get("cases_dir") else DEFAULT_CASES
+    place, out = place_args(cases, shown_path(raw), "",
+                            shown_path(run["script"]) if run.get("script") else "")
+    args = [*place, *out]
+    return f" -- {' '.join(shlex.quote(a) for a in args)}" if args else ""
+
+
+@dataclass
+class Repro:
+    """How to reproduce one case: the tox environments of its findings and the repro's release."""
+
+    case: str
+    envs: str
+    first: object
+    cases_dir: str = DEFAULT_CASES  # where its file is, as a command line names it
+    script: str = ""  # the user's script the cells came from (run --script), as shown_path names it
+
+    def commands(self, raw: Path, out: Path) -> list[str]:
+        """The commands of the report's Reproduce section, each runnable as printed from the
+        checkout: --cases, --out and --raw wherever they are not the defaults."""
+        raw_arg, out_arg = shown_path(raw), shown_path(out)
+        place, keep = place_args(self.cases_dir, raw_arg, self.case, self.script)
+        report = "" if (raw_arg, out_arg) == (DEFAULT_RAW, DEFAULT_OUT) else \
+            f" -- --raw {shlex.quote(raw_arg)} --out {shlex.quote(out_arg)}"
+        run = " ".join(shlex.quote(a) for a in [*place, *keep])
+        lines = ["python3 -m pip install -r requirements.txt",
+                 f"tox -e {self.envs} -- {run} && tox -e report{report}"]
+        if self.script:  # the script is its own standalone repro
+            return lines + [f"tox -e {self.envs.split(',')[0]} --notest && "
+                            f".tox/{self.envs.split(',')[0]}/bin/python {shlex.quote(self.script)}"
+                            "   # the script alone, under that release's pins"]
+        cases = place[:-2]
+        where = " ".join(shlex.quote(a) for a in [*cases, *(["--raw", raw_arg] if keep else [])])
+        return lines + [f"python -m harness repro --case {shlex.quote(self.case)} --tf "
+                        f"{self.first}" + (f" {where}" if where else "")
+                        + "   # standalone script + pins"]
+
+
+def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> list[Repro]:
+    """Per case with findings (else every case): the environments of its releases at a finding."""
+    cases = list(dict.fromkeys(f.case for f in found)) or sorted(set(tidy["case"]) - {load.ANY})
+    env_of = {d["env"].get("tf_version"): d["env_name"] for d in docs}
+    files = {cell["case"]: cell["case_file"] for d in docs for cell in d["cells"]
+             if cell.get("case_file")}
+    scripts = {cell["case"] for d in docs for cell in d["cells"] if cell.get("kind") == "script"}
+    out = []
+    for case in cases:
+        versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
+        envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
+        folder = shown_path(Path(files[case]).parent) if case in files else DEFAULT_CASES
+        out.append(Repro(case, envs, versions[0] if versions else (env_of and next(iter(env_of))),
+                         folder, shown_path(files[case]) if case in scripts and case in files
+                         else ""))
+    return out

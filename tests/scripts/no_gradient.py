@@ -1,0 +1,4 @@
+import tensorflow as tf
+
+x = tf.constant([1.0, 2.0])
+print(x * 2)
