@@ -86,3 +86,48 @@ def test_the_bisect_answer_gives_its_command_with_the_script():
                                      "tests/scripts/seed_question.py --target "
                                      "'new_state @ line 66' --source bn/gamma --good 1.9.0 "
                                      "--bad 1.8.0")
+
+
+def test_the_case_from_the_seed_script_is_its_code_in_build_with_the_call_as_target(tmp_path):
+    from harness.host import casefile
+    from harness.inside.sources import cases
+    text = casefile.case_text(SCRIPTS / "seed_question.py", "seed_case")
+    assert "import tensorflow as tf\n" not in text.split("def build(tf):")[1].split("return {")[0]
+    assert "tf.Session()" not in text and "print('**', g)" not in text
+    assert "    output, new_state = model(inputs)\n" in text
+    build = text.split("def build(tf):")[1].split("\nif __name__")[0]
+    assert "'new_state @ line 66': new_state," in build and '"sources"' not in build
+    path = tmp_path / "seed_case.py"
+    path.write_text(text)
+    spec = cases.inspect(str(path))
+    assert (spec.problem, spec.mode, spec.axes) == (None, "graph", [])
+
+
+def test_a_case_from_a_script_keeps_listed_sources_and_second_derivatives(tmp_path):
+    from harness.host import casefile
+    script = tmp_path / "second.py"
+    script.write_text('"""doc"""\nimport tensorflow as tf\n'
+                      "tf.disable_v2_behavior()\n"
+                      "x = tf.Variable([1.0, 2.0], name='x')\n"
+                      "y = tf.reduce_sum(x ** 3)\n"
+                      "g = tf.gradients(y, [x])\n"
+                      "h = tf.gradients(g[0], x)\n"
+                      "with tf.Session() as sess:\n    print(sess.run(h))\n")
+    text = casefile.case_text(script)
+    build = text.split("def build(tf):")[1].split("\nif __name__")[0]
+    assert "    g = tf.gradients(y, [x])\n" in build  # read by the second call: kept
+    assert "h = tf.gradients" not in build and "disable_v2_behavior()" not in build
+    assert "'y @ line 6': y," in text and "'g[0] @ line 7': g[0]," in text
+    assert '"sources": _named(list(_listed([x])) + list(_listed(x))),' in text
+    namespace = {}
+    exec(compile(text, "second_case.py", "exec"), namespace)  # it is Python
+    assert callable(namespace["build"]) and callable(namespace["_named"])
+
+
+def test_case_from_script_refuses_an_eager_script_in_one_line():
+    from harness.host import casefile
+    from harness.host.errors import UserError
+    with pytest.raises(UserError, match="an eager script .GradientTape.: case files from scripts "
+                                        "are graph cases; run it as it is: python -m harness run "
+                                        "--script"):
+        casefile.case_text(SCRIPTS / "keras_tape.py")

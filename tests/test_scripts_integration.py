@@ -97,3 +97,20 @@ def test_a_script_without_a_gradient_is_one_clear_line(tmp_path, name, status, l
     assert got[(name, "")]["status"] == status and line in got[(name, "")]["detail"]
     said = [ln for ln in proc.stderr.splitlines() if f"tf221 {name} []:" in ln]
     assert len(said) == 1 and line in said[0], proc.stderr[-2000:]
+
+
+def test_the_case_made_from_the_seed_script_gives_the_same_finding(tmp_path):
+    mine = tmp_path / "mycases"
+    harness("case-from-script", str(SCRIPTS / "seed_question.py"), "--out",
+            str(mine / "seed_case.py"))
+    tox("run-parallel", "-p", "2", "-e", "tf18,tf19", "--", "--cases", str(mine), "--out",
+        str(tmp_path / "raw"))
+    for env, conv_bn in (("tf18", "none"), ("tf19", "grad")):
+        got = pairs(cells(tmp_path / "raw", env)[("seed_case", "")])
+        assert {s: got[(CALL, s)]["status"] for s in CONV_BN} == dict.fromkeys(CONV_BN, conv_bn)
+        assert all(got[(CALL, s)]["status"] == "grad" for s in GRU)
+    standalone = subprocess.run([str(TOX_WORKDIR / "tf18" / "bin" / "python"),
+                                 str(mine / "seed_case.py")], capture_output=True, text=True,
+                                timeout=300)
+    assert standalone.returncode == 0, standalone.stderr[-2000:]
+    assert "d new_state @ line 66 / d layer_cell/conv1d/kernel:0: None" in standalone.stdout
