@@ -413,3 +413,26 @@ def test_a_release_candidate_s_result_is_found_by_its_pep_440_version(raw_dir):
     rawfile.write(str(raw_dir / "rel-2.12.0rc0.json"), doc)
     query = bisect.Query(SEED, SEED_VARIANT, "new_state", KERNEL)
     assert bisect.earlier(raw_dir, "2.12.0rc0", query).status == "none"
+
+
+def test_bisect_all_lines_say_the_answer_the_size_or_why_not(tmp_path):
+    from harness.host.anyrelease import sweep
+    found = {"command": "python -m harness bisect --case c --target y --source x --good 1.10.1 "
+                        "--bad 1.9.0 --pre", "old_status": "none", "new_status": "grad",
+             "last_old_name": "release 1.10.0rc0", "first_new_name": "release 1.10.0rc1",
+             "compare_url": "https://github.com/tensorflow/tensorflow/compare/v1.10.0-rc0..."
+                            "v1.10.0-rc1", "untested_between": [], "steps": 2}
+    assert sweep.line(found) == (
+        "narrowed down (bisect-all, 2 steps): `none` at release 1.10.0rc0, `grad` at release "
+        "1.10.0rc1 ([compare](https://github.com/tensorflow/tensorflow/compare/v1.10.0-rc0..."
+        "v1.10.0-rc1))")
+    size = {"command": "x", "dry_run": True, "old": "2.21.0", "new": "2.23.0.dev20261026",
+            "searchable": 165, "steps": 8}
+    assert sweep.line(size) == ("163 builds on the index between 2.21.0 and 2.23.0.dev20261026: "
+                                "about 8 steps (`bisect-all --dry-run`)")
+    assert "already as narrow as it gets" in sweep.line(dict(size, searchable=2, steps=0))
+    assert sweep.line({"command": "y", "error": "2.21.0 cannot be an end"}) == (
+        "bisect-all could not narrow it down: 2.21.0 cannot be an end")
+    (tmp_path / "bisect.json").write_text(json.dumps({"bisections": [found, size]}))
+    assert [e["command"] for e in sweep.read(tmp_path)] == [found["command"], "x"]
+    assert sweep.read(tmp_path / "none") == []

@@ -73,3 +73,23 @@ def test_one_printed_bisect_command_runs_end_to_end():
     assert got["last_old"] in ("1.9.0", "1.10.0rc0", "1.10.0rc1") and got["first_new"] in (
         "1.10.0rc0", "1.10.0rc1", "1.10.0", "1.10.1")
     assert got["skipped"] == [] or all("install" in s["reason"] for s in got["skipped"])
+
+
+def test_bisect_all_narrows_every_finding_of_a_report_and_the_report_says_so(tmp_path):
+    """One finding (igamma's gradient, none on 1.9.0, grad on 1.10.1): bisect-all runs the command
+    report.md prints for it, writes bisect.json and the report shows the answer under it."""
+    from tests.conftest import tox
+    raw = tmp_path / "raw"
+    tox("run-parallel", "-p", "2", "-e", "tf19,tf110", "--", "--cases", "cases/known", "--case",
+        "igamma_grad_a", "--out", str(raw))
+    proc = harness("bisect-all", "--raw", str(raw), "--no-plots", timeout=3000)
+    assert "[1/1] python -m harness bisect --cases cases/known --case igamma_grad_a" in proc.stdout
+    (entry,) = json.loads((tmp_path / "bisect.json").read_text())["bisections"]
+    assert (entry["old_status"], entry["new_status"]) == ("none", "grad")
+    assert entry["first_new"] in ("1.10.0rc0", "1.10.0rc1", "1.10.0", "1.10.1")
+    report = (tmp_path / "report.md").read_text()
+    # the probes are results of the raw dir now: the finding's window is the answer's, final
+    assert f"`grad` from **{entry['first_new']}**" in report and "narrow it down" not in report
+    assert (f"narrowed down (bisect-all, {entry['steps']} step{'s' * (entry['steps'] != 1)}): "
+            f"`none` at release {entry['last_old']}, `grad` at release {entry['first_new']} "
+            f"([compare]({entry['compare_url']}))") in report

@@ -20,6 +20,8 @@ COMMANDS = {
     "versions": ("harness.host.anyrelease.versions", "TensorFlow releases on the index, with interpreter and pins"),
     "run-releases": ("harness.host.anyrelease.installs", "run the cases in any releases of the index, outside tox.ini"),
     "bisect": ("harness.host.anyrelease.bisection", "find the release where one gradient's status changed"),
+    "bisect-all": ("harness.host.anyrelease.sweep",
+                   "narrow every finding of a report down at once (bisect.json, into report.md)"),
     "case-from-script": ("harness.host.casefile", "write the case file equivalent to a graph script"),
 }
 

@@ -19,18 +19,16 @@ from typing import Callable, Sequence
 from packaging.version import Version
 
 from harness.host.anyrelease import index, installs, versions
-from harness.host.anyrelease.probes import Probe, Prober, Query, clock, earlier
+from harness.host.anyrelease.probes import (OUTCOMES, Probe, Prober, Query, why_skipped, clock,
+                                            earlier, value_sides)
 from harness.host.tables import nightly, values
 from harness.host.envs import toxini
 from harness.host.errors import UserError
 from harness.host.tables.matrix import version_key
 from harness.inside.sources import cases as caselib
 from harness.inside.sources import callsites
-from harness.schema import NOT_OUTCOMES, VOCABULARY
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
-# What an end of the search may be: a status that says something about TensorFlow.
-OUTCOMES = tuple(s for s in VOCABULARY if s not in NOT_OUTCOMES)
 
 
 @dataclass
@@ -155,6 +153,22 @@ def run(args) -> int:
     quiet = args.json or args.markdown  # stdout holds the answer only
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if quiet else \
         (lambda text: print(text, flush=True))
+    result = search(args, say)
+    if args.dry_run:
+        print(f"dry run: {result['searchable']} searchable between {result['old']} and "
+              f"{result['new']}, about {result['steps']} steps")
+    elif args.json:
+        print(json.dumps(result, indent=1))
+    elif args.markdown:
+        print("\n".join(answers.markdown(result, answers.command(args))))
+    else:
+        print("\n".join(answers.lines(result)))
+    return 0
+
+
+def search(args, say) -> dict:
+    """The bisection args ask for: the answer (answer()), or with --dry-run what it would cover
+    ({'old', 'new', 'searchable', 'steps'}); UserError for anything that stops it."""
     if bool(args.script) == bool(args.case):
         raise UserError("name what to bisect: --case NAME (a case file of --cases) or --script "
                         "PATH, one of them")
@@ -187,8 +201,8 @@ def run(args) -> int:
             if known is not None and known.status not in OUTCOMES:
                 raise UserError(f"{v} cannot be an end of the search: {known.status}: "
                                 f"{known.detail}")
-        print(f"dry run: {len(searchable)} searchable between {old} and {new}, about {about} steps")
-        return 0
+        return {**asdict(query), "old": old, "new": new, "searchable": len(searchable),
+                "steps": about}
     prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say)
     ends = {}
     for v in (old, new):
@@ -222,22 +236,17 @@ def run(args) -> int:
         result.update({"old_value": values.show(prober.seen[found.last_old].value),
                        "new_value": values.show(prober.seen[found.first_new].value),
                        "value_tol": args.value_tol})
+    result.update({"steps": len(asked), "seconds": round(time.monotonic() - prober.started, 1)})
     say(f"{len(asked)} steps between the ends (about {about} expected), {len(prober.seen)} versions "
         f"in all, {clock(time.monotonic() - prober.started)}")
-    if args.json:
-        print(json.dumps(result, indent=1))
-    elif args.markdown:
-        print("\n".join(answers.markdown(result, answers.command(args))))
-    else:
-        print("\n".join(answers.lines(result)))
-    return 0
+    return result
 
 
 def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, Probe],
            old_status: str, new_status: str, untestable: dict[str, str]) -> dict:
     """The result as one plain dict (what --json prints)."""
     skipped = [{"version": v, "reason": reason} for v, reason in untestable.items()]
-    skipped += [{"version": v, "reason": _why_skipped(seen[v])} for v in found.skipped]
+    skipped += [{"version": v, "reason": why_skipped(seen[v])} for v in found.skipped]
     gits = {**index.known_commits(), **{v: p.git_version for v, p in seen.items() if p.git_version}}
     return {**asdict(query), "good": good, "bad": bad,
             "direction": "introduced" if version_key(bad) > version_key(good) else "fixed",
@@ -255,42 +264,6 @@ def answer(query: Query, good: str, bad: str, found: Bisection, seen: dict[str, 
             "tested": [{"version": p.version, "status": p.status, "seconds": round(p.seconds, 1),
                         "result": p.source} for p in seen.values()],
             "skipped": sorted(skipped, key=lambda s: version_key(s["version"]))}
-
-
-def value_sides(old: Probe, new: Probe, tol: float):
-    """For --value: the side of a probe (True: the new end's value, False: the old end's, None:
-    neither: another status, no value, or a third value), once the ends are checked: one status,
-    fingerprints further apart than tol."""
-    if old.status != new.status:
-        raise UserError(f"--value: the ends differ in status ({old.version} {old.status}, "
-                        f"{new.version} {new.status}): bisect the status without --value")
-    apart = values.difference(old.value or {}, new.value or {})
-    if apart is None:
-        raise UserError(f"--value: {old.version} or {new.version} has no value of this pair")
-    if apart <= tol:
-        raise UserError(f"nothing to bisect: the values at {old.version} and {new.version} are "
-                        f"within {tol:g} of each other ({values.show(old.value)})")
-
-    def side(probe: Probe) -> bool | None:
-        if probe.status != old.status or not probe.value:
-            return None
-        to_new, to_old = (values.difference(probe.value, end.value) for end in (new, old))
-        if to_new is not None and to_new <= tol:
-            return True
-        if to_old is not None and to_old <= tol:
-            return False
-        probe.detail = f"a third value: {values.show(probe.value)}"
-        return None
-    return side
-
-
-def _why_skipped(probe: Probe) -> str:
-    """Why a probe is neither side: a third status (an outcome that is neither end's), or no
-    result (not installable, the pair missing, the harness failing)."""
-    if probe.detail.startswith("a third value"):
-        return f"{probe.status}, {probe.detail}"
-    third = ", a third status" if probe.status in OUTCOMES else ""
-    return f"{probe.status}{third}: {probe.detail}" if probe.detail else probe.status + third
 
 
 def build_name(version: str, git_version: str) -> str:

@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.host.anyrelease import index, installs
-from harness.host.tables import load, nightly
+from harness.host.errors import UserError
+from harness.host.tables import load, nightly, values
 from harness.inside.running import cache
-from harness.schema import GRAD, NONE, OK, SCHEMA_VERSION
+from harness.schema import GRAD, NONE, NOT_OUTCOMES, OK, SCHEMA_VERSION, VOCABULARY
+
+# What an end of the search may be: a status that says something about TensorFlow.
+OUTCOMES = tuple(s for s in VOCABULARY if s not in NOT_OUTCOMES)
 
 MISSING = "missing"  # not a status: the cell ran without the pair (a probe's answer only)
 
@@ -140,3 +144,39 @@ class Prober:
                  + (f": {probe.detail[:160]}" if probe.status not in (GRAD, NONE) and probe.detail
                     else ""))
         return probe
+
+
+def value_sides(old: Probe, new: Probe, tol: float):
+    """For --value: the side of a probe (True: the new end's value, False: the old end's, None:
+    neither: another status, no value, or a third value), once the ends are checked: one status,
+    fingerprints further apart than tol."""
+    if old.status != new.status:
+        raise UserError(f"--value: the ends differ in status ({old.version} {old.status}, "
+                        f"{new.version} {new.status}): bisect the status without --value")
+    apart = values.difference(old.value or {}, new.value or {})
+    if apart is None:
+        raise UserError(f"--value: {old.version} or {new.version} has no value of this pair")
+    if apart <= tol:
+        raise UserError(f"nothing to bisect: the values at {old.version} and {new.version} are "
+                        f"within {tol:g} of each other ({values.show(old.value)})")
+
+    def side(probe: Probe) -> bool | None:
+        if probe.status != old.status or not probe.value:
+            return None
+        to_new, to_old = (values.difference(probe.value, end.value) for end in (new, old))
+        if to_new is not None and to_new <= tol:
+            return True
+        if to_old is not None and to_old <= tol:
+            return False
+        probe.detail = f"a third value: {values.show(probe.value)}"
+        return None
+    return side
+
+
+def why_skipped(probe: Probe) -> str:
+    """Why a probe is neither side: a third status (an outcome that is neither end's), or no
+    result (not installable, the pair missing, the harness failing)."""
+    if probe.detail.startswith("a third value"):
+        return f"{probe.status}, {probe.detail}"
+    third = ", a third status" if probe.status in OUTCOMES else ""
+    return f"{probe.status}{third}: {probe.detail}" if probe.detail else probe.status + third

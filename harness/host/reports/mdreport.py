@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.host.anyrelease import sweep
 from harness.host.tables import findings as fnd
 from harness.host.reports import notes
 from harness.host.reports.notes import cell_text as _cell
-from harness.host.tables import analysis, commands, coverage, kerasline, provenance, values
+from harness.host.tables import analysis, commands, coverage, provenance, values
 from harness.schema import NOT_OUTCOMES, STATUSES
 
 GITHUB_COMMENT_LIMIT = 65536
@@ -34,30 +35,26 @@ def no_results(tables) -> list[str]:
     return lines + [""]
 
 
-def changes(an, md: bool = True, raw=None) -> list[str]:
+def changes(an, md: bool = True, raw=None, bisected=None) -> list[str]:
     """The findings, one line per change shared by several variants of a case; in Markdown each
-    with the bisect command that narrows it down (raw: the report's raw dir)."""
+    with the bisect command that narrows it down (raw: the report's raw dir) and, where bisect-all
+    ran it (bisected: the entries of bisect.json), its answer."""
     out = []
     for f, vs in fnd.across_variants(an.changes):
         out.append(f"- {f.sentence(_variants(an, f.case, vs), md=md)}")
         command = bisect_of(an, f, raw) if md else ""
-        if command:
+        entry = sweep.entry_for(bisected, f, command) if bisected and command else None
+        if command and not sweep.final(entry, f):
             out.append(f"  - narrow it down: `{command}`")
+        if entry:
+            out.append(f"  - {sweep.line(entry)}")
     return out
 
 
 def bisect_of(an, f, raw) -> str:
     """The finding's bisect command ('' for the Keras 3 line: bisect runs the environment's Keras)."""
-    pairs = an.variants.pairs(f.case, f.variant)
-    if kerasline.on_line(pairs):
-        return ""
-    default = an.variants.default(f.case)
-    overrides = [f"{axis}={value}" for axis, value in pairs if default.get(axis) != value]
-    repro = next((r for r in an.reproduce if r.case == f.case), None)
-    return fnd.bisect_command(f, overrides, *commands.place_args(
-        repro.cases_dir if repro else commands.DEFAULT_CASES,
-        commands.shown_path(raw) if raw else commands.DEFAULT_RAW, f.case,
-        repro.script if repro else ""))
+    args = commands.bisect_args(an, f, raw)
+    return fnd.bisect_command(args) if args else ""
 
 
 def _variants(an, case: str, variants: list[str]) -> str:
@@ -84,7 +81,7 @@ def headline(tables, an) -> list[str]:
         lines.append("Nothing: every column has the same status in every release that ran" + (
             f"; {', '.join(g.release for g in tables.no_results)} did not (see Releases without "
             "results)." if tables.no_results else "."))
-    lines += changes(an, raw=tables.raw_dir)
+    lines += changes(an, raw=tables.raw_dir, bisected=sweep.read(tables.out_dir))
     lines.append("")
     if an.appear:
         lines += ["## APIs that appear", "",

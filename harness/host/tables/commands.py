@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.host.envs import toxini
-from harness.host.tables import load
+from harness.host.tables import findings, kerasline, load
 from harness.host.tables.findings import Finding
 
 DEFAULT_CASES, DEFAULT_RAW, DEFAULT_OUT = "cases", "results/raw", "results"
@@ -98,3 +98,17 @@ def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> lis
                          folder, shown_path(files[case]) if case in scripts and case in files
                          else ""))
     return out
+
+
+def bisect_args(an, f: Finding, raw: Path | None) -> list[str]:
+    """What follows `python -m harness bisect` to narrow finding f down, as the report prints it
+    and bisect-all runs it ([] on the Keras 3 line: bisect runs the environment's Keras)."""
+    pairs = an.variants.pairs(f.case, f.variant)
+    if kerasline.on_line(pairs):
+        return []
+    default = an.variants.default(f.case)
+    overrides = [f"{axis}={value}" for axis, value in pairs if default.get(axis) != value]
+    repro = next((r for r in an.reproduce if r.case == f.case), None)
+    return findings.bisect_args(f, overrides, *place_args(
+        repro.cases_dir if repro else DEFAULT_CASES, shown_path(raw) if raw else DEFAULT_RAW,
+        f.case, repro.script if repro else ""))

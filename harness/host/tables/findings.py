@@ -143,8 +143,8 @@ def across_variants(found: list[Finding]) -> list[tuple[Finding, list[str]]]:
     return list(groups.values())
 
 
-def bisect_command(f: Finding, overrides: list[str], place: list[str] = (),
-                   out: list[str] = ()) -> str:
+def bisect_args(f: Finding, overrides: list[str], place: list[str] = (),
+                out: list[str] = ()) -> list[str]:
     """The `bisect` command that narrows a finding down to two adjacent builds (release candidates
     too, and the nightly builds where an end is one), as it runs from the checkout: cases and out
     are its --cases/--case (or --script) and --out arguments (commands.place_args: the case's
@@ -153,14 +153,17 @@ def bisect_command(f: Finding, overrides: list[str], place: list[str] = (),
     # a nightly build by its date, which bisect takes and the reports never rename
     good, bad = [build_date(v) if is_nightly(v) else v for v in (
         (f.first_new, f.last_old) if f.new == GRAD else (f.last_old, f.first_new))]
-    parts = ["python -m harness bisect"]
-    parts += [shlex.quote(a) for a in (place or ["--case", f.case])]
-    parts += [a for o in overrides for a in ("--variant", shlex.quote(o))]
-    parts += ["--target", shlex.quote(f.target), "--source", shlex.quote(f.sources[0]),
-              "--good", good, "--bad", bad]
-    parts += [shlex.quote(a) for a in out]
+    parts = list(place or ["--case", f.case])
+    parts += [a for o in overrides for a in ("--variant", o)]
+    parts += ["--target", f.target, "--source", f.sources[0], "--good", good, "--bad", bad]
+    parts += list(out)
     nightly_end = any(is_nightly(v) for v in (f.last_old, f.first_new))
-    return " ".join(parts + ([] if nightly_end else ["--pre"]))
+    return parts + ([] if nightly_end else ["--pre"])
+
+
+def bisect_command(args: list[str]) -> str:
+    """bisect_args as the command line a user pastes."""
+    return " ".join(["python -m harness bisect", *(shlex.quote(a) for a in args)])
 
 
 @dataclass
