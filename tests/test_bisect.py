@@ -39,6 +39,60 @@ def test_finds_every_single_change_in_about_log2_steps_without_asking_the_ends(n
         assert [v for v, _ in got.tested] == asked and got.skipped == []
 
 
+@pytest.mark.parametrize("n", range(2, 40))
+def test_two_versions_per_step_find_every_single_change_in_fewer_steps(n):
+    ordered = versions_list(n)
+    for change in range(1, n):
+        rounds, asked = [], []
+
+        def one(v):
+            rounds.append([v])
+            asked.append(v)
+            return ordered.index(v) >= change
+
+        def both(a, b):
+            rounds.append([a, b])
+            asked.extend([a, b])
+            assert ordered.index(a) < ordered.index(b)
+            return tuple(ordered.index(v) >= change for v in (a, b))
+
+        got = bisect.first_change(ordered, one, both)
+        assert (got.last_old, got.first_new) == (ordered[change - 1], ordered[change])
+        assert ordered[0] not in asked and ordered[-1] not in asked
+        assert len(rounds) <= bisect.steps_about(n - 2) + 1
+        assert len(rounds) <= max(1, math.ceil(math.log2(n - 1))) if n > 2 else rounds == []
+        assert all(len(r) == 2 for r in rounds[:-3]) and len(set(asked)) == len(asked)
+
+
+@pytest.mark.parametrize("two", [False, True])
+def test_a_version_that_costs_little_is_asked_near_the_split_point(two):
+    ordered = versions_list(31)
+    ready = {"1.13.0", "1.17.0", "1.9.0", "1.21.0"}  # within a sixth of the window of a split
+    asked = []
+
+    def one(v):
+        asked.append(v)
+        return ordered.index(v) >= 25
+
+    def both(a, b):
+        return one(a), one(b)
+
+    bisect.first_change(ordered, one, both if two else None, lambda v: v in ready)
+    assert asked[:2] == (["1.9.0", "1.21.0"] if two else ["1.13.0", "1.21.0"])
+
+
+def test_two_untestable_versions_of_a_step_are_stepped_around_too():
+    ordered = versions_list(12)
+    broken = {"1.4.0", "1.7.0"}
+
+    def both(a, b):
+        return tuple(None if v in broken else v >= "1.5.0" for v in (a, b))
+
+    got = bisect.first_change(ordered, lambda v: None if v in broken else v >= "1.5.0", both)
+    assert (got.last_old, got.first_new) == ("1.3.0", "1.5.0")
+    assert got.unresolved == ["1.4.0"]
+
+
 def test_untestable_releases_are_stepped_around_never_blamed():
     ordered = versions_list(9)
     broken = {"1.4.0", "1.5.0"}

@@ -200,14 +200,33 @@ def test_bisect_from_the_newest_nightly_to_the_last_release_names_two_adjacent_b
                                   f"{nightly.commit_of(fake_git(runnable[i - 1]))}..."
                                   f"{nightly.commit_of(fake_git(FIXED))}")
     assert got["first_new_name"] == f"nightly of 2026-09-20 (commit {int(FIXED[-8:]):011x})"
-    # about log2(number of builds) installs, plus the two ends
-    assert len(ran) <= math.ceil(math.log2(len(runnable) - 1)) + 2
+    # two builds per step on two cores (a three-way split) while more than three are left: about
+    # log3 steps of two installs, plus the two ends
+    about = bisect.steps_about(len(runnable) - 2)
+    assert about == 6 and got["steps"] <= about + 1 and len(ran) <= 2 * got["steps"] + 2
+    assert got["asked"] == len(ran) - 2
     steps = [ln for ln in err.splitlines() if "step " in ln and " of about " in ln]
-    assert len(steps) == len(ran) - 2 and "step 1 of about 8" in steps[0] and " so far" in steps[0]
+    assert len(steps) == len(ran) - 2 and " so far" in steps[0]
+    assert any("step 1 of about 6 (1/2)" in s for s in steps) and any(
+        "step 1 of about 6 (2/2)" in s for s in steps)
     # what was learned is cached: the commits of the builds that ran
     assert index.known_commits()[FIXED] == fake_git(FIXED)
     # builds without a wheel for this platform were never asked
     assert not set(ran) & {"2.22.0.dev20260321", "2.23.0.dev20261009"}
+
+
+def test_one_build_per_step_finds_the_same_pair_in_more_steps(offline_nightly, capsys, catalog):
+    _, _, ran = offline_nightly
+    code, out, err = bisect_cli(capsys, offline_nightly, "--good", NEWEST, "--bad", "2.21.0",
+                                "--json", "--serial")
+    assert code == 0, err
+    got = json.loads(out)
+    runnable = [v for v in versions.between(catalog, "2.21.0", NEWEST, with_nightlies=True)
+                if not versions.plan(v, catalog, toxini.read()).problem]
+    assert got["first_new"] == FIXED and got["steps"] == got["asked"] == len(ran) - 2
+    assert len(ran) <= math.ceil(math.log2(len(runnable) - 1)) + 2
+    assert bisect.steps_about(len(runnable) - 2, two=False) == 8 and 6 <= got["steps"] <= 9
+    assert "step 1 of about 8 " in err and "(1/2)" not in err
 
 
 def test_the_text_answer_names_the_builds(offline_nightly, capsys):

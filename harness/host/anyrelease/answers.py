@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 
 from harness.host.anyrelease.bisection import ref
+from harness.host.anyrelease.probes import clock
 from harness.host.envs import toxini
 from harness.host.tables import nightly, values
 from harness.host.tables.commands import shown_path
@@ -58,7 +59,8 @@ def markdown(result: dict, command: str = "") -> list[str]:
         out += ["", "Skipped:", *[f"- {s['version']}: {s['reason'][:300]}"
                                   for s in result["skipped"]]]
     tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
-    out += ["", "Tested: " + ", ".join(f"{t['version']} `{t['status']}`" for t in tested)]
+    out += ["", "Tested: " + ", ".join(f"{t['version']} `{t['status']}`" for t in tested)
+            + effort(result, " (", ")")]
     if command:
         out += ["", f"Found with: `{command}`"]
     return out
@@ -80,7 +82,8 @@ def lines(result: dict) -> list[str]:
         out.append("could not test the releases between them: "
                    + ", ".join(result["untested_between"]))
     tested = sorted(result["tested"], key=lambda t: version_key(t["version"]))
-    out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested))
+    out.append("tested: " + ", ".join(f"{t['version']} {t['status']}" for t in tested)
+               + effort(result, " (", ")"))
     if result["skipped"]:
         by_reason: dict[str, list[str]] = {}
         for s in result["skipped"]:
@@ -88,3 +91,12 @@ def lines(result: dict) -> list[str]:
         out.append("skipped: " + "; ".join(f"{', '.join(vs)} ({reason})"
                                            for reason, vs in by_reason.items()))
     return out
+
+
+def effort(result: dict, before: str = "", after: str = "") -> str:
+    """'2 steps, 3 versions asked between the ends, 1:19 (m:ss)' ('' for an answer without them)."""
+    if "steps" not in result:
+        return ""
+    return (f"{before}{result['steps']} step{'s' * (result['steps'] != 1)}, "
+            f"{result.get('asked', result['steps'])} versions asked between the ends, "
+            f"{clock(result.get('seconds', 0.0))} m:ss{after}")

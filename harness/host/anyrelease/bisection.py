@@ -1,7 +1,7 @@
 """`python -m harness bisect`: the release (or nightly build) where one gradient's status changed.
 
-`first_change` is the search itself: a pure function over (ordered versions, predicate), no I/O. The
-command around it supplies the predicate (`probes.Prober`): earlier raw results when there are some, else a run of the
+`split.first_change` is the search itself: a pure function over (ordered versions, predicate), no
+I/O. The command around it supplies the predicate (`probes.Prober`): earlier raw results when there are some, else a run of the
 one case in the release's cached environment (the run-releases machinery). With a tf-nightly build at
 either end (or --nightly) the versions are releases and nightlies in PEP 440 order, and the upstream
 diff is between the two builds' commits, read from tf.version.GIT_VERSION of each build.
@@ -9,16 +9,16 @@ diff is between the two builds' commits, read from tf.version.GIT_VERSION of eac
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Sequence
 
 from packaging.version import Version
 
 from harness.host.anyrelease import index, installs, versions
+from harness.host.anyrelease.split import Bisection, first_change, steps_about
 from harness.host.anyrelease.probes import (OUTCOMES, Probe, Prober, Query, why_skipped, clock,
                                             earlier, value_sides)
 from harness.host.tables import nightly, values
@@ -29,47 +29,6 @@ from harness.inside.sources import cases as caselib
 from harness.inside.sources import callsites
 
 COMPARE = "https://github.com/tensorflow/tensorflow/compare/{}...{}"
-
-
-@dataclass
-class Bisection:
-    """The answer: the last version on the old side and the first on the new, and how it was found."""
-
-    last_old: str
-    first_new: str
-    tested: list[tuple[str, bool]] = field(default_factory=list)  # in the order they were asked
-    skipped: list[str] = field(default_factory=list)  # predicate gave None: untestable, never blamed
-    unresolved: list[str] = field(default_factory=list)  # skipped ones between last_old and first_new
-
-
-def first_change(ordered: Sequence[str], is_new: Callable[[str], bool | None]) -> Bisection:
-    """Binary search for the change in `ordered` (old side first, new side last; ends not asked).
-
-    `is_new(v)` says whether v behaves like the last version (True), like the first (False), or
-    cannot tell (None: not installable, other status); untestable versions are stepped around.
-    With more than one change in the range, one of them is found, as with git bisect.
-    """
-    if len(ordered) < 2:
-        raise ValueError("need at least two versions: the old and the new end")
-    lo, hi = 0, len(ordered) - 1
-    out = Bisection(ordered[lo], ordered[hi])
-    skipped: set[int] = set()
-    while True:
-        left = [i for i in range(lo + 1, hi) if i not in skipped]
-        if not left:
-            break
-        middle = (lo + hi) / 2
-        at = min(left, key=lambda i: (abs(i - middle), i))
-        verdict = is_new(ordered[at])
-        if verdict is None:
-            skipped.add(at)
-            out.skipped.append(ordered[at])
-            continue
-        out.tested.append((ordered[at], verdict))
-        lo, hi = (lo, at) if verdict else (at, hi)
-    out.last_old, out.first_new = ordered[lo], ordered[hi]
-    out.unresolved = [ordered[i] for i in sorted(skipped) if lo < i < hi]
-    return out
 
 
 def tag(version: str) -> str:
@@ -92,11 +51,6 @@ def compare_url(old: str, new: str, git_versions: dict[str, str] | None = None) 
     git_versions = git_versions or {}
     refs = [ref(v, git_versions.get(v, "")) for v in (old, new)]
     return COMPARE.format(*refs) if all(refs) else ""
-
-
-def steps_about(candidates: int) -> int:
-    """How many versions a bisection asks among `candidates` versions strictly between its ends."""
-    return math.ceil(math.log2(candidates + 1)) if candidates > 0 else 0
 
 
 def resolve_query(cases_dir: Path, case: str, overrides: list[str], target: str,
@@ -143,6 +97,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="resolve the case, the variant and both ends on the index, say how many "
                              "builds the search covers, and run nothing")
+    parser.add_argument("--serial", action="store_true",
+                        help="one version per step (default: two at once, on two cores, while "
+                             "more than three are left)")
     parser.add_argument("--markdown", action="store_true",
                         help="print the answer as a Markdown block to paste into a GitHub issue")
     installs.add_run_arguments(parser)
@@ -191,7 +148,7 @@ def search(args, say) -> dict:
     plans = {v: versions.plan(v, catalog, envs) for v in ordered}
     kinds = "releases and nightly builds" if with_nightlies else "releases"
     searchable = [v for v in ordered if not plans[v].problem]
-    about = steps_about(len(searchable) - 2)
+    about = steps_about(len(searchable) - 2, not args.serial)
     say(f"{query.case} [{query.variant}] d {query.target} / d {query.source}: "
         f"{len(ordered)} {kinds} from {old} to {new}, about {about} to run between the ends "
         f"(index {url})")
@@ -204,10 +161,9 @@ def search(args, say) -> dict:
         return {**asdict(query), "old": old, "new": new, "searchable": len(searchable),
                 "steps": about}
     prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say)
-    ends = {}
-    for v in (old, new):
-        prober.label = "good end" if v == good.version else "bad end"
-        ends[v] = prober.status(v)
+    labels = {v: "good end" if v == good.version else "bad end" for v in (old, new)}
+    with ThreadPoolExecutor(1 if args.serial else 2) as pool:  # both ends at once, two cores
+        ends = dict(zip(labels, pool.map(lambda v: prober.status(v, labels[v]), labels)))
     for probe in ends.values():  # any outcome: grad, none, nonfinite, zero, mismatch, error, ...
         if probe.status not in OUTCOMES:
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
@@ -219,26 +175,41 @@ def search(args, say) -> dict:
         raise UserError(f"nothing to bisect: --good {good.version} and --bad {bad.version} are both "
                         f"{old_status} ({ends[good.version].source} / {ends[bad.version].source})")
     untestable = [v for v in ordered[1:-1] if plans[v].problem]
-    asked = []
+    asked, rounds = [], []
 
-    def is_new(version: str) -> bool | None:
+    def is_new(version: str, label: str) -> bool | None:
         asked.append(version)
-        prober.label = f"step {len(asked)} of about {max(about, len(asked))}"
-        probe = prober.status(version)
+        probe = prober.status(version, label)
         if args.value:
             return side(probe)
         return {new_status: True, old_status: False}.get(probe.status)
 
-    found = first_change(searchable, is_new)
+    def step() -> str:
+        rounds.append(1)
+        return f"step {len(rounds)} of about {max(about, len(rounds))}"
+
+    def both(a: str, b: str) -> tuple:
+        label = step()
+        with ThreadPoolExecutor(2) as pool:
+            asks = [pool.submit(is_new, v, f"{label} ({i}/2)") for i, v in enumerate((a, b), 1)]
+            return tuple(f.result() for f in asks)
+
+    def ready(version: str) -> bool:  # an earlier result or an installed environment
+        return (prober.raw_dir / f"{installs.env_name(version)}.json").exists() or \
+            installs.env_dir(plans[version]).exists()
+
+    found = first_change(searchable, lambda v: is_new(v, step()),
+                         None if args.serial else both, ready)
     result = answer(query, good.version, bad.version, found, prober.seen, old_status, new_status,
                     {v: plans[v].problem for v in untestable})
     if args.value:  # the values on either side of the move, each at its build of the answer
         result.update({"old_value": values.show(prober.seen[found.last_old].value),
                        "new_value": values.show(prober.seen[found.first_new].value),
                        "value_tol": args.value_tol})
-    result.update({"steps": len(asked), "seconds": round(time.monotonic() - prober.started, 1)})
-    say(f"{len(asked)} steps between the ends (about {about} expected), {len(prober.seen)} versions "
-        f"in all, {clock(time.monotonic() - prober.started)}")
+    result.update({"steps": len(rounds), "asked": len(asked),
+                   "seconds": round(time.monotonic() - prober.started, 1)})
+    say(f"{len(rounds)} steps between the ends (about {about} expected; {len(asked)} versions "
+        f"asked), {len(prober.seen)} versions in all, {clock(time.monotonic() - prober.started)}")
     return result
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -234,13 +235,17 @@ def known_commits() -> dict[str, str]:
     return got if isinstance(got, dict) else {}
 
 
+_COMMITS_LOCK = threading.Lock()  # bisect's two probes of a step learn commits at once
+
+
 def remember_commit(version: str, git_version: str) -> None:
     """Cache a build's git version; a build's commit never changes, so it never expires."""
-    if not git_version or known_commits().get(version) == git_version:
-        return
-    path = _commits_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({**known_commits(), version: git_version}, indent=1, sort_keys=True),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    with _COMMITS_LOCK:
+        if not git_version or known_commits().get(version) == git_version:
+            return
+        path = _commits_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({**known_commits(), version: git_version}, indent=1,
+                                  sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)

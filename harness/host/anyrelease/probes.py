@@ -113,9 +113,10 @@ class Prober:
         self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
         self.seen: dict[str, Probe] = {}
         self.started = time.monotonic()
-        self.label = ""  # what the next probe is: 'end', 'step 3 of about 8'
 
-    def status(self, version: str) -> Probe:
+    def status(self, version: str, label: str = "") -> Probe:
+        """The probe of a version (label: what it is to the search, 'good end', 'step 3 of
+        about 8'); two may run at once, each in a thread of its own."""
         if version in self.seen:
             return self.seen[version]
         t0 = time.monotonic()
@@ -139,7 +140,7 @@ class Prober:
         if nightly.is_nightly(version) and probe.git_version:
             index.remember_commit(version, probe.git_version)
         where = Path(probe.source).name if probe.source else ""
-        self.say(f"  {self.label:<18} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
+        self.say(f"  {label:<22} {version:<18} {probe.status:<10} {probe.seconds:6.1f} s  "
                  f"{clock(time.monotonic() - self.started)} so far  {how} {where}".rstrip()
                  + (f": {probe.detail[:160]}" if probe.status not in (GRAD, NONE) and probe.detail
                     else ""))
