@@ -131,3 +131,24 @@ def test_case_from_script_refuses_an_eager_script_in_one_line():
                                         "are graph cases; run it as it is: python -m harness run "
                                         "--script"):
         casefile.case_text(SCRIPTS / "keras_tape.py")
+
+
+def test_a_script_that_gave_no_gradient_is_said_on_the_first_screen_with_why():
+    import pandas as pd
+
+    from harness.host.tables import analysis
+    tidy = pd.DataFrame([
+        {"case": "raises", "target": "*", "source": "*", "tf_version": v, "status": "error",
+         "detail": f"the script raised ValueError: stop (raises.py:4) [{v}]"}
+        for v in ("1.8.0", "2.21.0")] + [
+        {"case": "fine", "target": "*", "source": "*", "tf_version": "1.8.0", "status": "error",
+         "detail": "x"},
+        {"case": "fine", "target": "y @ line 3", "source": "w", "tf_version": "2.21.0",
+         "status": "grad", "detail": ""}])
+    (only,) = analysis.unrecorded(tidy)
+    assert only.sentence(md=True) == (
+        "`raises`: no gradient to judge on 1.8.0, 2.21.0: error: the script raised ValueError: "
+        "stop (raises.py:4) [2.21.0]")
+    advice = analysis.Unchecked("s", ["2.21.0"], "InvalidArgumentError: x", 2, script=True)
+    assert "Feed its placeholders in the script's first `Session.run`" in advice.sentence(md=True)
+    assert "Give the case" in analysis.Unchecked("c", ["2.21.0"], "x", 2).sentence()

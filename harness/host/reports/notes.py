@@ -23,10 +23,12 @@ def harness_failures(tables) -> list[str]:
 
 
 def not_checked(an) -> list[str]:
-    """'## Gradients not checked': cases whose forward pass fails at the generated inputs."""
-    if not an.unchecked:
+    """'## Gradients not checked': cases that gave no gradient at all, and cases whose forward
+    pass fails at the generated inputs."""
+    if not an.unchecked and not an.unrecorded:
         return []
-    return ["## Gradients not checked", "", *[f"- {u.sentence(md=True)}" for u in an.unchecked], ""]
+    return ["## Gradients not checked", "", *[f"- {u.sentence(md=True)}" for u in an.unrecorded],
+            *[f"- {u.sentence(md=True)}" for u in an.unchecked], ""]
 
 
 def chosen_values(an) -> list[str]:

@@ -168,6 +168,7 @@ def summary(tables: Tables) -> list[str]:
                      f"{'them' if len(gaps) != 1 else 'it'} is placed between the releases around):")
         lines += [f"  {where}: {why}" for where, why in coverage.listing(gaps, tables.raw_dir, tables.tox_args)]
         lines += [f"  {sentence}" for sentence in tables.blind_ends]
+    lines += [f"not checked: {u.sentence()}" for u in tables.analysis.unrecorded]
     lines += [f"not checked: {u.sentence()}" for u in tables.analysis.unchecked]
     lines += [f"seeded values: {s.sentence()}" for s in tables.analysis.seeded]
     lines += [f"keras 3: {t}" for k in tables.analysis.keras for t in k.sentences()]

@@ -52,16 +52,48 @@ class Unchecked:
     releases: list[str]
     why: str  # the first release's exception
     none_dim: int  # the size the run gave None dimensions
+    script: bool = False  # the cells came from a user's script (run --script)
 
     def sentence(self, md: bool = False) -> str:
         code = (lambda t: f"`{t}`") if md else (lambda t: t)
-        n = len(self.releases)
-        where = ", ".join(self.releases) if n <= 4 else \
-            f"{self.releases[0]} – {self.releases[-1]} ({n} releases)"
-        return (f"{code(self.case)}: none of its gradients was checked on {where}: the forward pass "
-                f"fails at the generated inputs ({self.why}). Give the case {code('feeds')} "
-                f"(values for its placeholders), or another size for None dimensions: "
-                f"{code('--none-dim N')} (this run: {self.none_dim})")
+        feeds = (f"Feed its placeholders in the script's first {code('Session.run')} (its "
+                 f"{code('feed_dict')} is used)" if self.script else
+                 f"Give the case {code('feeds')} (values for its placeholders)")
+        return (f"{code(self.case)}: none of its gradients was checked on {_where(self.releases)}: "
+                f"the forward pass fails at the generated inputs ({self.why}). {feeds}, or "
+                f"another size for None dimensions: {code('--none-dim N')} (this run: "
+                f"{self.none_dim})")
+
+
+def _where(releases: list[str]) -> str:
+    n = len(releases)
+    return ", ".join(releases) if n <= 4 else f"{releases[0]} – {releases[-1]} ({n} releases)"
+
+
+@dataclass
+class Unrecorded:
+    """A case (or script) that gave no gradient at all on any release with results: every cell
+    failed before one was taken (the script raised, called no gradient, ran past the timeout)."""
+
+    case: str
+    releases: list[str]
+    why: str  # the newest release's status and detail
+
+    def sentence(self, md: bool = False) -> str:
+        code = (lambda t: f"`{t}`") if md else (lambda t: t)
+        return (f"{code(self.case)}: no gradient to judge on {_where(self.releases)}: "
+                f"{self.why}")
+
+
+def unrecorded(tidy: pd.DataFrame) -> list[Unrecorded]:
+    """Cases none of whose cells has a pair on any release."""
+    out = []
+    for case, rows in tidy[tidy["case"] != load.ANY].groupby("case", sort=False):
+        if (rows["target"] == load.ANY).all():
+            releases = sorted(set(rows["tf_version"]), key=matrix.version_key)
+            newest = rows[rows["tf_version"] == releases[-1]].iloc[0]
+            out.append(Unrecorded(case, releases, f"{newest['status']}: {newest['detail'][:300]}"))
+    return out
 
 
 def unchecked(tidy: pd.DataFrame, docs: list[dict]) -> list[Unchecked]:
@@ -70,6 +102,7 @@ def unchecked(tidy: pd.DataFrame, docs: list[dict]) -> list[Unchecked]:
     grads = tidy[tidy["status"] == GRAD]
     dims = {d["env"].get("tf_version"): (d.get("run") or {}).get("options", {}).get(
         "none_dim", NONE_SIZE) for d in docs}
+    scripts = {c["case"] for d in docs for c in d["cells"] if c.get("kind") == "script"}
     out = []
     for case, rows in grads.groupby("case", sort=False):
         failed = rows["detail"].str.contains(marker, regex=False)
@@ -78,7 +111,7 @@ def unchecked(tidy: pd.DataFrame, docs: list[dict]) -> list[Unchecked]:
         if releases:
             first = rows[(rows["tf_version"] == releases[0]) & failed]["detail"].iloc[0]
             out.append(Unchecked(case, releases, first.split(marker, 1)[1][:200],
-                                 dims.get(releases[0], NONE_SIZE)))
+                                 dims.get(releases[0], NONE_SIZE), case in scripts))
     return out
 
 
@@ -133,6 +166,7 @@ class Analysis:
     value_changes: pd.DataFrame
     reproduce: list[Repro]
     unchecked: list[Unchecked] = field(default_factory=list)
+    unrecorded: list[Unrecorded] = field(default_factory=list)
     seeded: list[Seeded] = field(default_factory=list)
     keras: list[kerasline.KerasLine] = field(default_factory=list)  # Keras 3 against tf-keras
 
@@ -160,8 +194,9 @@ def analyse(tables, variants: Variants) -> Analysis:
                     diagnosis.triggers(tables.tidy, variants), names,
                     nightly_news(tables.matrix, names), environment_rows(tables.docs, tables.problems),
                     packages, tables.value_changes, reproduce(found, tables.tidy, tables.docs),
-                    unchecked(tables.tidy, tables.docs), seeded(tables.docs),
-                    kerasline.compare(tables.tidy, variants))
+                    unchecked=unchecked(tables.tidy, tables.docs), seeded=seeded(tables.docs),
+                    keras=kerasline.compare(tables.tidy, variants),
+                    unrecorded=unrecorded(tables.tidy))
 
 
 def nightly_names(docs: list[dict]) -> dict[str, str]:
