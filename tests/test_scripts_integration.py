@@ -58,15 +58,24 @@ def test_the_output_of_the_seed_script_has_every_gradient_before_the_dense_layer
         CONV_BN + GRU, "grad")
 
 
-def run_script(name, tmp_path, *extra):
-    """The runner in the real tf221 environment as tox runs it, on one script."""
-    proc = subprocess.run([str(TOX_WORKDIR / "tf221" / "bin" / "python"), "-m", "harness", "run",
+def run_script(name, tmp_path, *extra, env="tf221"):
+    """The runner in a real environment (tf221 by default) as tox runs it, on one script."""
+    proc = subprocess.run([str(TOX_WORKDIR / env / "bin" / "python"), "-m", "harness", "run",
                            "--script", str(SCRIPTS / f"{name}.py"), "--out", str(tmp_path),
-                           "--env-name", "tf221", *extra], cwd=ROOT, capture_output=True,
+                           "--env-name", env, *extra], cwd=ROOT, capture_output=True,
                           text=True, timeout=900, env={"TF_USE_LEGACY_KERAS": "1",
                                                        "PATH": "/usr/bin:/bin",
                                                        "TF_CPP_MIN_LOG_LEVEL": "2"})
-    return proc, cells(tmp_path, "tf221")
+    return proc, cells(tmp_path, env)
+
+
+@pytest.mark.parametrize("env", ["tf18", "tf221"])
+def test_the_scripts_own_feed_dict_is_the_point_evaluated(tmp_path, env):
+    proc, got = run_script("feeds_its_own", tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (pair,) = got[("feeds_its_own", "")]["pairs"]
+    assert (pair["target"], pair["source"], pair["status"]) == ("loss @ line 9", "w", "grad")
+    assert pair["value"]["values"] == [42.0, 56.0] and pair["numeric"]["checked"]
 
 
 def test_an_eager_keras_script_is_grad_and_checked_on_both_keras_lines(tmp_path):
