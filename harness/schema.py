@@ -84,3 +84,9 @@ NOT_OUTCOMES = tuple(s for s, v in VOCABULARY.items() if v.outcome is NOT_AN_OUT
 # Outcomes about what a release offers rather than how its gradients behave: a transition from one
 # of these is an API that appears, listed apart from behaviour changes.
 AVAILABILITY = tuple(s for s, v in VOCABULARY.items() if v.outcome == OFFER)
+
+
+def harness_failed(cell):
+    """Whether a raw cell holds a failure of the harness's own code: the cell's or any pair's."""
+    return cell.get("status") == HARNESS_ERROR or any(
+        p.get("status") == HARNESS_ERROR for p in cell.get("pairs") or [])

@@ -91,7 +91,8 @@ def raised_by_harness(exc):
     """True when the harness's own code raised the exception (its innermost frame is a harness
     file), as opposed to TensorFlow or the case, which the harness calls."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return bool(frames) and bool(_harness_frames(exc)) and frames[-1] == _harness_frames(exc)[-1]
+    own = _harness_frames(exc)
+    return bool(frames) and bool(own) and frames[-1] == own[-1]
 
 
 def harness_detail(what, exc):

@@ -78,16 +78,17 @@ class GraphEvaluator(object):
         releases rename variables (Keras 'gru/kernel' became 'gru/gru_cell/kernel'), the case's
         source names stay."""
         names = dict((id(s), n) for n, s in self.sources.items())
+        name_of = dict((id(v), names.get(id(v)) or tfapi.variable_name(v)) for v in self.variables)
         drawn = {}
         for var in self.variables:
-            name = names.get(id(var)) or tfapi.variable_name(var)
+            name = name_of[id(var)]
             if name not in given and any(var is t for t in trainable):
                 drawn[id(var)] = points.drawn_by(var)
         kept = [v for v in self.variables if not drawn.get(id(v))]
         own = dict(zip([id(v) for v in kept], self.sess.run(kept))) if kept else {}
         values, where, seeded = [], {}, {}
         for var in self.variables:
-            name = names.get(id(var)) or tfapi.variable_name(var)
+            name = name_of[id(var)]
             if name in given:
                 values.append(given[name])
             elif drawn.get(id(var)):

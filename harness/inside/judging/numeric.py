@@ -25,7 +25,7 @@ from harness.inside import tferrors, tfapi
 from harness.inside.judging import fdcheck, fdmath
 from harness.inside.judging.fdmath import rng
 from harness.inside.tferrors import short_error
-from harness.schema import ERROR, GRAD, NONFINITE
+from harness.schema import ERROR, GRAD, HARNESS_ERROR, NONFINITE
 
 DEFAULT_EPS, DEFAULT_TOL = fdcheck.DEFAULT_EPS, fdcheck.DEFAULT_TOL
 NONE_SIZE = 2  # the size given to None dimensions of generated feeds (--none-dim)
@@ -159,3 +159,49 @@ def _own_gradients(evaluator, present, ones):
                 pair["numeric"] = {"checked": False,
                                    "why": "evaluation failed: " + short_error(exc)}
     return values, ok
+
+
+def _harness_failed(pairs, what, exc):
+    """The harness's own code failed while evaluating: every pair still waiting for its numeric
+    verdict becomes harness_error (never `grad` without a word, never a TensorFlow finding)."""
+    detail = tferrors.harness_detail(what, exc)
+    for pair in pairs:
+        if pair["status"] == GRAD and not (pair.get("numeric") or {}).get("checked"):
+            pair.update({"status": HARNESS_ERROR, "detail": detail})
+            pair.pop("numeric", None)
+    return {"why": detail}
+
+
+def judge(pairs, make_evaluator, options):
+    """Values, NaN/Inf and the numeric check of a cell's grad pairs (numeric.evaluate); an
+    evaluator that cannot start, or an evaluation that fails, is recorded, never fatal."""
+    if not options.get("values", True):
+        return {"why": "not evaluated (--no-values)"}
+    try:
+        evaluator = make_evaluator()
+    except Exception as exc:
+        if tferrors.raised_by_harness(exc):
+            return _harness_failed(pairs, "starting the evaluation", exc)
+        why = "no session: " + tferrors.error_text(exc)
+        for pair in pairs:
+            if pair["status"] == GRAD:
+                pair["numeric"] = {"checked": False, "why": why}
+        return {"why": why}
+    for pair in pairs:
+        if pair["source"] in evaluator.points:
+            pair["point"] = evaluator.points[pair["source"]]
+    try:
+        record = evaluate(pairs, evaluator, options)
+        if evaluator.seeded:
+            record["seeded"] = evaluator.seeded
+        return record
+    except Exception as exc:  # the check must never cost the cell its symbolic statuses
+        if tferrors.raised_by_harness(exc):
+            return _harness_failed(pairs, "evaluating", exc)
+        why = "check failed: " + tferrors.error_text(exc)
+        for pair in pairs:
+            if pair["status"] == GRAD and "numeric" not in pair:
+                pair["numeric"] = {"checked": False, "why": why}
+        return {"why": why}
+    finally:
+        evaluator.close()

@@ -25,7 +25,7 @@ import time
 
 from harness.inside.running import envinfo
 from harness.inside.running.rawfile import PARTIAL, transient
-from harness.schema import CRASH, HARNESS_ERROR, RAW_KIND, SCHEMA_VERSION, TIMEOUT
+from harness.schema import CRASH, RAW_KIND, SCHEMA_VERSION, TIMEOUT, harness_failed
 
 HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ENV_META = ("tf_version", "tf_git_version", "devices")  # what a worker tells; carried when none runs
@@ -98,8 +98,7 @@ def reusable(cell):
     """Whether a recorded cell may stand for a new run: it has a key and a result that is a fact
     (not a crash, a timeout or a failure of the harness's own code)."""
     return bool(cell.get("cache_key")) and cell.get("status") not in (CRASH, TIMEOUT) \
-        and not transient(cell) and cell.get("status") != HARNESS_ERROR and not any(
-            p.get("status") == HARNESS_ERROR for p in cell.get("pairs") or [])
+        and not transient(cell) and not harness_failed(cell)
 
 
 def why_not(doc, run_inputs):

@@ -14,7 +14,7 @@ from harness.inside.sources import cases as caselib
 from harness.inside.sources import callsites
 from harness.inside.judging import numeric
 from harness.inside.running import cache, envinfo, rawfile, supervisor
-from harness.schema import CRASH, ERROR, HARNESS_ERROR, OK, TIMEOUT
+from harness.schema import CRASH, ERROR, HARNESS_ERROR, OK, TIMEOUT, harness_failed
 
 DEFAULT_TIMEOUT = 600.0
 KERAS3, KERAS3_ENV = caselib.KERAS3, caselib.KERAS3_ENV
@@ -253,8 +253,7 @@ def main(argv=None):
     writer.write(doc)
     _say("wrote {} ({} cells, {} carried over, {} worker{})".format(
         out_path, len(doc["cells"]), store.carried, workers, "" if workers == 1 else "s"))
-    failed = [c for c in doc["cells"] if c["status"] in FAILED_CELL or any(
-        p["status"] == HARNESS_ERROR for p in c.get("pairs") or [])]
+    failed = [c for c in doc["cells"] if c["status"] in FAILED_CELL or harness_failed(c)]
     if not runnable:
         return 2
     return 1 if failed or problems else 0

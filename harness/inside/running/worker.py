@@ -18,18 +18,7 @@ from harness.inside import tferrors, tfapi
 from harness.inside.judging import evaluators, fdmath, numeric, points, stoppoint
 from harness.inside.running import envinfo
 from harness.inside.sources import cases, scripts
-from harness.schema import ERROR, GRAD, HARNESS_ERROR, NONE, OK, SKIPPED
-
-
-def _harness_failed(pairs, what, exc):
-    """The harness's own code failed while evaluating: every pair still waiting for its numeric
-    verdict becomes harness_error (never `grad` without a word, never a TensorFlow finding)."""
-    detail = tferrors.harness_detail(what, exc)
-    for pair in pairs:
-        if pair["status"] == GRAD and not (pair.get("numeric") or {}).get("checked"):
-            pair.update({"status": HARNESS_ERROR, "detail": detail})
-            pair.pop("numeric", None)
-    return {"why": detail}
+from harness.schema import ERROR, HARNESS_ERROR, NONE, OK, SKIPPED
 
 
 class _Clock(object):
@@ -127,11 +116,9 @@ class Worker(object):
             sources = built.get("sources")
             if not sources:
                 sources = dict((tfapi.variable_name(v), v) for v in api.trainable_variables())
-            try:
-                given = points.given_values(built.get("values"), sources, tfapi.is_variable,
-                                            tfapi.static_shape)
-            except points.PointError as exc:
-                return {"status": ERROR, "pairs": [], "detail": "{}: {}".format(cell["case"], exc)}
+            given, failed = self.given(built, sources, cell)
+            if failed:
+                return failed
             targets = dict((name, tfapi.flatten(t)) for name, t in built["targets"].items())
             clock = _Clock()
             pairs, recorded = [], {}
@@ -184,11 +171,9 @@ class Worker(object):
         if not named:
             sources = dict((tfapi.variable_name(v), v) for v in tape.watched_variables()
                            if v.trainable)
-        try:
-            given = points.given_values(built.get("values"), sources, tfapi.is_variable,
-                                        lambda v: v.shape.as_list())
-        except points.PointError as exc:
-            return {"status": ERROR, "pairs": [], "detail": "{}: {}".format(cell["case"], exc)}
+        given, failed = self.given(built, sources, cell)
+        if failed:
+            return failed
         pairs = []
         for tname, value in targets.items():
             pairs.extend(self.gradients(tname, tfapi.flatten(value), sources, tape.gradient))
@@ -201,39 +186,20 @@ class Worker(object):
         return {"status": OK, "detail": "", "pairs": pairs, "timings": clock.laps,
                 "values": values}
 
+    def given(self, built, sources, cell):
+        """(the case's `values` by source, None) or (None, the cell's one-line error when they do
+        not fit its sources)."""
+        try:
+            return points.given_values(built.get("values"), sources, tfapi.is_variable,
+                                       tfapi.static_shape), None
+        except points.PointError as exc:
+            return None, {"status": ERROR, "pairs": [],
+                          "detail": "{}: {}".format(cell["case"], exc)}
+
     def evaluate(self, pairs, make_evaluator):
-        """Values, NaN/Inf and the numeric check of a cell's grad pairs (numeric.evaluate); an
-        evaluator that cannot start, or an evaluation that fails, is recorded, never fatal."""
-        if not self.options.get("values", True):
-            return {"why": "not evaluated (--no-values)"}
-        try:
-            evaluator = make_evaluator()
-        except Exception as exc:
-            if tferrors.raised_by_harness(exc):
-                return _harness_failed(pairs, "starting the evaluation", exc)
-            why = "no session: " + tferrors.error_text(exc)
-            for pair in pairs:
-                if pair["status"] == GRAD:
-                    pair["numeric"] = {"checked": False, "why": why}
-            return {"why": why}
-        for pair in pairs:
-            if pair["source"] in evaluator.points:
-                pair["point"] = evaluator.points[pair["source"]]
-        try:
-            record = numeric.evaluate(pairs, evaluator, self.options)
-            if evaluator.seeded:
-                record["seeded"] = evaluator.seeded
-            return record
-        except Exception as exc:  # the check must never cost the cell its symbolic statuses
-            if tferrors.raised_by_harness(exc):
-                return _harness_failed(pairs, "evaluating", exc)
-            why = "check failed: " + tferrors.error_text(exc)
-            for pair in pairs:
-                if pair["status"] == GRAD and "numeric" not in pair:
-                    pair["numeric"] = {"checked": False, "why": why}
-            return {"why": why}
-        finally:
-            evaluator.close()
+        """The judging of a cell's grad pairs (numeric.judge); bench/faults.py plants its faults
+        here."""
+        return numeric.judge(pairs, make_evaluator, self.options)
 
     def gradients(self, tname, ys, sources, differentiate):
         """The pairs of one target: differentiate(ys, [sources]) is tf.gradients or tape.gradient."""
@@ -280,8 +246,9 @@ class Worker(object):
                           "detail": tferrors.harness_detail("running the cell", exc)}
             result["duration"] = round(time.time() - t0, 3)
             self.send({"type": "cell", "index": cell["index"], "result": result})
-            if envinfo.keras_in_play(self.tf) != keras:  # a case imported Keras: which one
-                keras = envinfo.keras_in_play(self.tf)
+            now = envinfo.keras_in_play(self.tf)
+            if now != keras:  # a case imported Keras: which one
+                keras = now
                 self.send({"type": "keras", "keras": keras})
         return 0
 
