@@ -36,6 +36,7 @@ class Probe:
     source: str = ""  # the raw file that holds it
     git_version: str = ""  # tf.version.GIT_VERSION of the build that gave it
     value: dict | None = None  # the pair's value fingerprint, where the cell evaluated it
+    third_value: str = ""  # bisect --value: a value that is neither end's (shown), else ''
 
 
 @dataclass
@@ -169,7 +170,7 @@ def value_sides(old: Probe, new: Probe, tol: float):
             return True
         if to_old is not None and to_old <= tol:
             return False
-        probe.detail = f"a third value: {values.show(probe.value)}"
+        probe.third_value = values.show(probe.value)
         return None
     return side
 
@@ -177,7 +178,7 @@ def value_sides(old: Probe, new: Probe, tol: float):
 def why_skipped(probe: Probe) -> str:
     """Why a probe is neither side: a third status (an outcome that is neither end's), or no
     result (not installable, the pair missing, the harness failing)."""
-    if probe.detail.startswith("a third value"):
-        return f"{probe.status}, {probe.detail}"
+    if probe.third_value:
+        return f"{probe.status}, a third value: {probe.third_value}"
     third = ", a third status" if probe.status in OUTCOMES else ""
     return f"{probe.status}{third}: {probe.detail}" if probe.detail else probe.status + third
