@@ -276,3 +276,16 @@ def test_versions_nightly_lists_the_builds_newest_first_with_known_commits(
 def test_pictures_label_a_nightly_by_its_date_and_a_release_as_it_is():
     assert nightly.label("2.23.0.dev20261026") == "nightly 2026-10-26"
     assert nightly.label("2.21.0") == "2.21.0"
+
+
+def test_drop_envs_deletes_what_the_search_made_between_steps(offline_nightly, capsys,
+                                                               monkeypatch):
+    _, _, ran = offline_nightly
+    dropped = []
+    monkeypatch.setattr(releases, "drop_env", lambda plan: dropped.append(plan.version))
+    code, out, err = bisect_cli(capsys, offline_nightly, "--good", NEWEST, "--bad", "2.21.0",
+                                "--json", "--drop-envs")
+    assert code == 0, err
+    assert json.loads(out)["first_new"] == FIXED
+    # every environment the search made (the fake runner makes new ones) is gone, once each
+    assert sorted(dropped) == sorted(ran) and len(set(dropped)) == len(dropped)

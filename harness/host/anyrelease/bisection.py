@@ -97,6 +97,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="resolve the case, the variant and both ends on the index, say how many "
                              "builds the search covers, and run nothing")
+    parser.add_argument("--drop-envs", action="store_true",
+                        help="delete each environment the search creates once its step is done, "
+                             "and its TensorFlow from uv's cache (a nightly build: about 2 GB)")
     parser.add_argument("--serial", action="store_true",
                         help="one version per step (default: two at once, on two cores, while "
                              "more than three are left)")
@@ -164,6 +167,8 @@ def search(args, say) -> dict:
     labels = {v: "good end" if v == good.version else "bad end" for v in (old, new)}
     with ThreadPoolExecutor(1 if args.serial else 2) as pool:  # both ends at once, two cores
         ends = dict(zip(labels, pool.map(lambda v: prober.status(v, labels[v]), labels)))
+    if args.drop_envs:  # between steps: no install runs while uv's cache is cleaned
+        prober.drop_made()
     for probe in ends.values():  # any outcome: grad, none, nonfinite, zero, mismatch, error, ...
         if probe.status not in OUTCOMES:
             raise UserError(f"{probe.version} cannot be an end of the search: {probe.status}: "
@@ -185,6 +190,8 @@ def search(args, say) -> dict:
         return {new_status: True, old_status: False}.get(probe.status)
 
     def step() -> str:
+        if args.drop_envs:
+            prober.drop_made()
         rounds.append(1)
         return f"step {len(rounds)} of about {max(about, len(rounds))}"
 
@@ -206,6 +213,8 @@ def search(args, say) -> dict:
         result.update({"old_value": values.show(prober.seen[found.last_old].value),
                        "new_value": values.show(prober.seen[found.first_new].value),
                        "value_tol": args.value_tol})
+    if args.drop_envs:
+        prober.drop_made()
     result.update({"steps": len(rounds), "asked": len(asked),
                    "seconds": round(time.monotonic() - prober.started, 1)})
     say(f"{len(rounds)} steps between the ends (about {about} expected; {len(asked)} versions "

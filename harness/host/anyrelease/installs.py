@@ -107,6 +107,15 @@ def ensure_env(plan: versions.Plan, index_url: str) -> tuple[Path, bool]:
     return python, False
 
 
+def drop_env(plan: versions.Plan) -> None:
+    """Delete a release's environment and its TensorFlow package from uv's cache (a nightly build
+    is about 2 GB on disk): what a long search through the nightlies leaves behind."""
+    where = env_dir(plan)
+    with _locked(where.with_name(where.name + ".lock")):
+        shutil.rmtree(where, ignore_errors=True)
+    subprocess.run([_uv(), "cache", "clean", plan.package], capture_output=True, check=False)
+
+
 def _write_failed(out_dir: Path, plan: versions.Plan, status: str, detail: str) -> Path:
     path = out_dir / f"{env_name(plan.version)}.json"
     env = {"tf_package": plan.package, "python_version": plan.python or ""}

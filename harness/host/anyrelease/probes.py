@@ -113,7 +113,13 @@ class Prober:
         self.query, self.plans, self.index_url = query, plans, index_url
         self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
         self.seen: dict[str, Probe] = {}
+        self.made: list[str] = []  # versions whose environment this search created
         self.started = time.monotonic()
+
+    def drop_made(self) -> None:
+        """--drop-envs: the environments this search made, deleted once their probes ran."""
+        while self.made:
+            installs.drop_env(self.plans[self.made.pop()])
 
     def status(self, version: str, label: str = "") -> Probe:
         """The probe of a version (label: what it is to the search, 'good end', 'step 3 of
@@ -136,6 +142,8 @@ class Prober:
                               source=str(outcome.raw))
             how = ("reused env" if outcome.reused_env else "new env") if outcome.status == "ran" \
                 else "not run"
+            if outcome.status == "ran" and not outcome.reused_env:
+                self.made.append(version)
         probe.seconds = time.monotonic() - t0
         self.seen[version] = probe
         if nightly.is_nightly(version) and probe.git_version:

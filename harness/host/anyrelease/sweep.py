@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="resolve every finding's search on the index and say its steps; run "
                              "nothing")
     parser.add_argument("--no-plots", action="store_true", help="write the report without pictures")
+    parser.add_argument("--drop-envs", action="store_true",
+                        help="each search deletes the environments it creates (bisect --drop-envs)")
 
 
 def searches(raw: Path) -> list[list[str]]:
@@ -56,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     for i, argv in enumerate(todo, 1):
         command = findings.bisect_command(argv)
         print(f"[{i}/{len(todo)}] {command}", flush=True)
-        bisect_args = parser.parse_args(argv + ["--dry-run"] * args.dry_run)
+        bisect_args = parser.parse_args(argv + ["--dry-run"] * args.dry_run
+                                        + ["--drop-envs"] * args.drop_envs)
         try:
             result = bisection.search(bisect_args, lambda text: print(f"  {text}", flush=True))
         except UserError as exc:
