@@ -7,7 +7,7 @@ import ast
 import os
 import re
 
-from harness.inside.sources.cases import USES_KERAS, CaseSpec
+from harness.inside.sources.cases import CaseSpec, parsed
 
 GRAPH_CALLS = ("gradients",)
 TAPE_CALLS = ("gradient", "jacobian")
@@ -20,17 +20,9 @@ def inspect(path):
     sessions, placeholders), eager when it uses a GradientTape and none of those."""
     name = os.path.splitext(os.path.basename(path))[0]
     spec = CaseSpec(name, path, kind="script")
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read()
-        compile(text, path, "exec")
-    except SyntaxError as exc:
-        spec.problem = "SyntaxError: {} ({}, line {})".format(exc.msg, path, exc.lineno)
+    text, tree = parsed(spec, "cannot read the script")
+    if tree is None:
         return spec
-    except (OSError, ValueError) as exc:
-        spec.problem = "{}: cannot read the script ({})".format(path, exc)
-        return spec
-    spec.keras = bool(USES_KERAS.search(text))
     spec.mode = "eager" if _TAPE.search(text) and not _TF1_API.search(text) else "graph"
     return spec
 

@@ -79,16 +79,8 @@ def inspect(path):
     """A CaseSpec for one file; `problem` is set when the file cannot be a case."""
     name = os.path.splitext(os.path.basename(path))[0]
     spec = CaseSpec(name, path)
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read()
-        tree = ast.parse(text, filename=path)
-        spec.keras = bool(USES_KERAS.search(text))
-    except SyntaxError as exc:
-        spec.problem = "SyntaxError: {} ({}, line {})".format(exc.msg, path, exc.lineno)
-        return spec
-    except (OSError, ValueError) as exc:
-        spec.problem = "{}: cannot read ({})".format(path, exc)
+    text, tree = parsed(spec)
+    if tree is None:
         return spec
     has_build = False
     try:
@@ -111,6 +103,23 @@ def inspect(path):
     elif spec.mode not in ("graph", "eager"):
         spec.problem = "{}: MODE must be 'graph' or 'eager', not {!r}".format(path, spec.mode)
     return spec
+
+
+def parsed(spec, what="cannot read"):
+    """(the file's bytes, its ast) of a spec's file; (None, None) with spec.problem set, one line
+    naming the file, when it cannot be read or parsed. Sets spec.keras from the text."""
+    try:
+        with open(spec.path, "rb") as fh:
+            text = fh.read()
+        tree = ast.parse(text, filename=spec.path)
+    except SyntaxError as exc:
+        spec.problem = "SyntaxError: {} ({}, line {})".format(exc.msg, spec.path, exc.lineno)
+        return None, None
+    except (OSError, ValueError) as exc:
+        spec.problem = "{}: {} ({})".format(spec.path, what, exc)
+        return None, None
+    spec.keras = bool(USES_KERAS.search(text))
+    return text, tree
 
 
 def _axes(value, path):
