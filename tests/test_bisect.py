@@ -490,3 +490,13 @@ def test_bisect_all_lines_say_the_answer_the_size_or_why_not(tmp_path):
     (tmp_path / "bisect.json").write_text(json.dumps({"bisections": [found, size]}))
     assert [e["command"] for e in sweep.read(tmp_path)] == [found["command"], "x"]
     assert sweep.read(tmp_path / "none") == []
+
+
+def test_bisect_all_runs_the_later_searches_cases_at_the_builds_of_the_same_window():
+    from harness.host.anyrelease import sweep
+    a = ["--cases", "cases/known", "--case", "cumprod_zero", "--target", "c", "--source", "s",
+         "--good", "2026-10-26", "--bad", "2.21.0", "--out", "results/known/raw"]
+    b = [*a[:3], "norm_zero_eager", *a[4:]]
+    c = [*a[:3], "qr_wide_grad", *a[4:8], "--good", "2.4.4", "--bad", "2.3.4", *a[12:]]
+    assert sweep.companions(a, [b, c, b]) == ["--also", "norm_zero_eager"]
+    assert sweep.companions(b, []) == [] and sweep.companions(c, [a, b]) == []

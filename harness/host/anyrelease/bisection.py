@@ -100,6 +100,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--drop-envs", action="store_true",
                         help="delete each environment the search creates once its step is done, "
                              "and its TensorFlow from uv's cache (a nightly build: about 2 GB)")
+    parser.add_argument("--also", action="append", default=[], metavar="CASE",
+                        help="run this case of --cases too at each build probed (repeatable): a "
+                             "later search of it finds those builds' results (bisect-all)")
     parser.add_argument("--serial", action="store_true",
                         help="one version per step (default: two at once, on two cores, while "
                              "more than three are left)")
@@ -163,7 +166,11 @@ def search(args, say) -> dict:
                                 f"{known.detail}")
         return {**asdict(query), "old": old, "new": new, "searchable": len(searchable),
                 "steps": about}
-    prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say)
+    if args.also and args.script:
+        raise UserError("--also runs more cases of --cases at each build: not with --script")
+    if args.also:
+        installs.check_cases(args.cases.resolve(), args.also)
+    prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say, args.also)
     labels = {v: "good end" if v == good.version else "bad end" for v in (old, new)}
     with ThreadPoolExecutor(1 if args.serial else 2) as pool:  # both ends at once, two cores
         ends = dict(zip(labels, pool.map(lambda v: prober.status(v, labels[v]), labels)))

@@ -109,8 +109,10 @@ def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
 class Prober:
     """The command's predicate: earlier results first, else one run of the case in the release."""
 
-    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say):
+    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say, also=()):
+        """also: more cases of cases_dir to run at each build probed (bisect --also)."""
         self.query, self.plans, self.index_url = query, plans, index_url
+        self.also = [c for c in also if c != query.case]
         self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
         self.seen: dict[str, Probe] = {}
         self.made: list[str] = []  # versions whose environment this search created
@@ -131,7 +133,7 @@ class Prober:
         how = "earlier result"
         if probe is None:
             outcome = installs.run_release(self.plans[version], self.index_url, self.cases_dir,
-                                           [self.query.case], self.raw_dir,
+                                           [self.query.case, *self.also], self.raw_dir,
                                            self.query.all_variants, quiet=True,
                                            script=self.query.kind == "script" and Path(
                                                self.query.path) or None)

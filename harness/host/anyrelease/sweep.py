@@ -47,6 +47,19 @@ def searches(raw: Path) -> list[list[str]]:
     return out
 
 
+def companions(argv: list[str], later: list[list[str]]) -> list[str]:
+    """--also for the cases of the later searches over the same window, folder and raw dir: each
+    build this search runs, it runs for them too, and their searches find it done (and prefer it:
+    a build with results is cheap), even where environments are dropped after each step."""
+    def window(a: list[str]) -> tuple:
+        keep = ("--cases", "--good", "--bad", "--out")
+        return tuple((k, a[a.index(k) + 1]) for k in keep if k in a) + (("--script" in a),)
+    cases = [a[a.index("--case") + 1] for a in later if "--case" in a and window(a) == window(argv)]
+    own = argv[argv.index("--case") + 1] if "--case" in argv else None
+    return [x for c in dict.fromkeys(cases) if c != own for x in ("--also", c)] \
+        if "--script" not in argv else []
+
+
 def run(args: argparse.Namespace) -> int:
     from harness.host.reports import report
     todo = searches(args.raw)
@@ -59,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
         command = findings.bisect_command(argv)
         print(f"[{i}/{len(todo)}] {command}", flush=True)
         bisect_args = parser.parse_args(argv + ["--dry-run"] * args.dry_run
-                                        + ["--drop-envs"] * args.drop_envs)
+                                        + ["--drop-envs"] * args.drop_envs
+                                        + companions(argv, todo[i:]))
         try:
             result = bisection.search(bisect_args, lambda text: print(f"  {text}", flush=True))
         except UserError as exc:

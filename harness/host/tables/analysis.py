@@ -124,18 +124,20 @@ class Seeded:
     case: str
     names: list[str]  # the variables, as the case names them
     drawn_by: list[str]  # what made them random
+    script: bool = False  # the cells came from a user's script (run --script)
 
     def sentence(self, md: bool = False) -> str:
         code = (lambda t: f"`{t}`") if md else (lambda t: t)
         n = len(self.names)
         shown = ", ".join(code(v) for v in self.names[:6]) + (f" and {n - 6} more" if n > 6 else "")
         values = code('"values": {source: array}')
+        them = "them" if n != 1 else "it"
+        own = (f"initialise {them} with constants in the script" if self.script else
+               f"initialise {them} with constants or return {values} from build()")
         return (f"{code(self.case)}: {shown} {'have' if n != 1 else 'has'} a random initial value "
-                f"({', '.join(self.drawn_by)}): every release evaluates "
-                f"{'them' if n != 1 else 'it'} at values seeded by name and shape, not at the "
-                f"case's. To evaluate at values of your own, initialise "
-                f"{'them' if n != 1 else 'it'} with constants or "
-                f"return {values} from build().")
+                f"({', '.join(self.drawn_by)}): every release evaluates {them} at values seeded by "
+                f"name and shape, not at the {'script' if self.script else 'case'}'s. To evaluate "
+                f"at values of your own, {own}.")
 
 
 def seeded(docs: list[dict]) -> list[Seeded]:
@@ -145,7 +147,8 @@ def seeded(docs: list[dict]) -> list[Seeded]:
         for cell in doc["cells"]:
             for name, why in ((cell.get("values") or {}).get("seeded") or {}).items():
                 found.setdefault(cell["case"], {}).setdefault(name, set()).add(why)
-    return [Seeded(case, sorted(names), sorted(set().union(*names.values())))
+    scripts = {c["case"] for d in docs for c in d["cells"] if c.get("kind") == "script"}
+    return [Seeded(case, sorted(names), sorted(set().union(*names.values())), case in scripts)
             for case, names in sorted(found.items())]
 
 
