@@ -152,3 +152,18 @@ def test_a_script_that_gave_no_gradient_is_said_on_the_first_screen_with_why():
     advice = analysis.Unchecked("s", ["2.21.0"], "InvalidArgumentError: x", 2, script=True)
     assert "Feed its placeholders in the script's first `Session.run`" in advice.sentence(md=True)
     assert "Give the case" in analysis.Unchecked("c", ["2.21.0"], "x", 2).sentence()
+
+
+def test_builds_outside_tox_ini_are_reproduced_by_run_releases_never_as_tox_environments():
+    repro = commands.Repro("cumprod_zero", "tf24", "2.4.4", "cases/known",
+                           releases=["2.5.0", "2.22.0.dev20260627"])
+    line = repro.commands(Path("results/known/raw"), Path("results/known"))[1]
+    assert line == ("tox -e tf24 -- --cases cases/known --case cumprod_zero --out "
+                    "results/known/raw && python -m harness run-releases 2.5.0 "
+                    "2.22.0.dev20260627 --cases cases/known --case cumprod_zero --out "
+                    "results/known/raw && tox -e report -- --raw results/known/raw --out "
+                    "results/known")
+    only = commands.Repro("s", "", "1.4.1", "tests/scripts", "tests/scripts/s.py", ["1.4.1"])
+    lines = only.commands(Path("results/raw"), Path("results"))
+    assert lines[1:] == ["python -m harness run-releases 1.4.1 --script tests/scripts/s.py && "
+                         "tox -e report"]

@@ -123,3 +123,11 @@ def test_the_case_made_from_the_seed_script_gives_the_same_finding(tmp_path):
                                 timeout=300)
     assert standalone.returncode == 0, standalone.stderr[-2000:]
     assert "d new_state @ line 66 / d layer_cell/conv1d/kernel:0: None" in standalone.stdout
+
+
+def test_a_script_runs_in_any_release_of_the_index_too(tmp_path):
+    """run-releases --script: a release outside tox.ini (its uv environment), the same cells."""
+    harness("run-releases", "1.8.0", "--script", str(SCRIPTS / "seed_question.py"), "--out",
+            str(tmp_path))
+    got = pairs(cells(tmp_path, "rel-1.8.0")[("seed_question", "")])
+    assert {s: got[(CALL, s)]["status"] for s in CONV_BN} == dict.fromkeys(CONV_BN, "none")

@@ -192,6 +192,8 @@ def add_arguments(parser) -> None:
     add_run_arguments(parser)
     parser.add_argument("--case", action="append", nargs="+", default=[], metavar="NAME",
                         help="run only these cases (repeatable; default: every case)")
+    parser.add_argument("--script", type=Path, default=None, metavar="PATH",
+                        help="run this script as it is instead of cases (run --script)")
     parser.add_argument("--all-variants", action="store_true", help="the full product of the axes")
     parser.add_argument("--timeout", type=float, help="seconds one cell may take (runner default)")
 
@@ -216,7 +218,13 @@ def summary(outcome: Outcome) -> str:
 def run(args) -> int:
     names = [n for group in args.case for n in group]
     cases_dir = args.cases.resolve()
-    check_cases(cases_dir, names)
+    script = args.script.resolve() if args.script else None
+    if script and names:
+        raise UserError("--script runs one script instead of cases: drop --case")
+    if script and not script.is_file():
+        raise UserError(f"{args.script}: no such script")
+    if not script:
+        check_cases(cases_dir, names)
     url, catalog = index.read(refresh=args.refresh)
     envs = toxini.read()
     plans, unknown = [], []
@@ -237,7 +245,7 @@ def run(args) -> int:
             print(f"{plan.version}: {plan.package} on python{plan.python} with "
                   f"{' '.join(plan.deps[1:]) or 'no pins'} (pins of {plan.pins_from})", flush=True)
         outcome = run_release(plan, url, cases_dir, names, out_dir, args.all_variants,
-                              args.timeout)
+                              args.timeout, script=script)
         print(summary(outcome), flush=True)
         bad += outcome.status != RAN or outcome.exit_code != 0
     if bad:

@@ -4,6 +4,7 @@ the release's cached environment (the run-releases machinery).
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +114,13 @@ class Prober:
         """also: more cases of cases_dir to run at each build probed (bisect --also)."""
         self.query, self.plans, self.index_url = query, plans, index_url
         self.also = [c for c in also if c != query.case]
-        self.cases_dir, self.raw_dir, self.say = cases_dir, raw_dir, say
+        self.cases_dir, self.raw_dir = cases_dir, raw_dir
+        lock = threading.Lock()  # two probes at once: one whole line each
+
+        def said(text: str) -> None:
+            with lock:
+                say(text)
+        self.say = said
         self.seen: dict[str, Probe] = {}
         self.made: list[str] = []  # versions whose environment this search created
         self.started = time.monotonic()

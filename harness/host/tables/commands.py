@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ from harness.host.envs import toxini
 from harness.host.tables import findings, kerasline, load
 from harness.host.tables.findings import Finding
 
+OUTSIDE = "rel-"  # raw files of builds outside tox.ini: rel-VERSION.json (installs.env_name)
 DEFAULT_CASES, DEFAULT_RAW, DEFAULT_OUT = "cases", "results/raw", "results"
 
 
@@ -60,21 +61,27 @@ class Repro:
     first: object
     cases_dir: str = DEFAULT_CASES  # where its file is, as a command line names it
     script: str = ""  # the user's script the cells came from (run --script), as shown_path names it
+    releases: list[str] = field(default_factory=list)  # builds outside tox.ini (run-releases, bisect)
 
     def commands(self, raw: Path, out: Path) -> list[str]:
         """The commands of the report's Reproduce section, each runnable as printed from the
-        checkout: --cases, --out and --raw wherever they are not the defaults."""
+        checkout: --cases, --out and --raw wherever they are not the defaults; builds that are no
+        environment of tox.ini (a bisect's probes, run-releases) by run-releases."""
         raw_arg, out_arg = shown_path(raw), shown_path(out)
         place, keep = place_args(self.cases_dir, raw_arg, self.case, self.script)
         report = "" if (raw_arg, out_arg) == (DEFAULT_RAW, DEFAULT_OUT) else \
             f" -- --raw {shlex.quote(raw_arg)} --out {shlex.quote(out_arg)}"
         run = " ".join(shlex.quote(a) for a in [*place, *keep])
+        runs = ([f"tox -e {self.envs} -- {run}"] if self.envs else []) + (
+            [f"python -m harness run-releases {' '.join(self.releases)} {run}"]
+            if self.releases else [])
         lines = ["python3 -m pip install -r requirements.txt",
-                 f"tox -e {self.envs} -- {run} && tox -e report{report}"]
+                 " && ".join(runs + [f"tox -e report{report}"])]
         if self.script:  # the script is its own standalone repro
-            return lines + [f"tox -e {self.envs.split(',')[0]} --notest && "
-                            f".tox/{self.envs.split(',')[0]}/bin/python {shlex.quote(self.script)}"
-                            "   # the script alone, under that release's pins"]
+            env = self.envs.split(",")[0]
+            return lines + ([f"tox -e {env} --notest && .tox/{env}/bin/python "
+                             f"{shlex.quote(self.script)}   # the script alone, under that "
+                             "release's pins"] if env else [])
         cases = place[:-2]
         where = " ".join(shlex.quote(a) for a in [*cases, *(["--raw", raw_arg] if keep else [])])
         return lines + [f"python -m harness repro --case {shlex.quote(self.case)} --tf "
@@ -92,11 +99,14 @@ def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> lis
     out = []
     for case in cases:
         versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]
-        envs = ",".join(dict.fromkeys(env_of[v] for v in versions if v in env_of)) or "tf18"
+        named = list(dict.fromkeys(env_of[v] for v in versions if v in env_of))
+        releases = [n[len(OUTSIDE):] for n in named if n.startswith(OUTSIDE)]
+        envs = ",".join(n for n in named if not n.startswith(OUTSIDE)) or (
+            "" if releases else "tf18")
         folder = shown_path(Path(files[case]).parent) if case in files else DEFAULT_CASES
         out.append(Repro(case, envs, versions[0] if versions else (env_of and next(iter(env_of))),
                          folder, shown_path(files[case]) if case in scripts and case in files
-                         else ""))
+                         else "", releases))
     return out
 
 
