@@ -170,6 +170,7 @@ def search(args, say) -> dict:
         raise UserError("--also runs more cases of --cases at each build: not with --script")
     if args.also:
         installs.check_cases(args.cases.resolve(), args.also)
+    args.out.mkdir(parents=True, exist_ok=True)  # before two probes at once write into it
     prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say, args.also)
     labels = {v: "good end" if v == good.version else "bad end" for v in (old, new)}
     with ThreadPoolExecutor(1 if args.serial else 2) as pool:  # both ends at once, two cores
