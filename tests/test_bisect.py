@@ -382,8 +382,9 @@ def test_the_markdown_answer_pastes_as_it_is(offline, capsys):
     assert "| first new | release 1.9.0 | `v1.9.0` | `grad` |" in lines
     assert "Upstream diff: https://github.com/tensorflow/tensorflow/compare/v1.8.0...v1.9.0" in lines
     command = lines[-1].split("`")[1]
+    # --out: where the builds' results are, so the command reads them again instead of running
     assert command == (f"python -m harness bisect --cases {cases} --case {SEED} --target new_state "
-                       f"--source {KERNEL} --good 1.15.5 --bad 1.5.1")
+                       f"--source {KERNEL} --good 1.15.5 --bad 1.5.1 --out {raw_dir}")
     assert not any("\t" in line for line in lines)
 
 
@@ -448,7 +449,7 @@ def test_bisect_value_narrows_a_move_of_the_value_and_names_a_third_one(offline,
     assert code == 0, err
     assert "| first new | release 1.9.0 | `v1.9.0` | `grad` [2] |" in out
     assert "- 1.8.0: grad, a third value: [1.5]" in out
-    assert out.strip().splitlines()[-1].endswith("--good 1.15.5 --bad 1.5.1 --value`")
+    assert out.strip().splitlines()[-1].endswith(f"--good 1.15.5 --bad 1.5.1 --value --out {raw_dir}`")
 
 
 def test_bisect_value_refuses_ends_whose_values_agree(offline, capsys):

@@ -95,3 +95,20 @@ def test_bisect_all_narrows_every_finding_of_a_report_and_the_report_says_so(tmp
     assert (f"narrowed down (bisect-all, {entry['steps']} step{'s' * (entry['steps'] != 1)}): "
             f"`none` at release {entry['last_old']}, `grad` at release {entry['first_new']} "
             f"([compare]({entry['compare_url']}))") in report
+
+
+def test_a_nonfinite_to_grad_change_bisects_through_the_nightly_builds(tmp_path):
+    """norm_zero_eager (#12071): NaN on 2.21.0, [0, 0] on the nightly of 2026-10-26; the search
+    installs nightly builds two at a time, dropping each after its step, and names two adjacent
+    builds with their commits (the corpus's bisect-all found 2026-08-09 -> 2026-08-23)."""
+    proc = harness("bisect", "--cases", "cases/known", "--case", "norm_zero_eager", "--target", "n",
+                   "--source", "x", "--good", "2026-10-26", "--bad", "2.21.0", "--out",
+                   str(tmp_path), "--drop-envs", "--markdown", timeout=3000)
+    block = proc.stdout
+    assert "| last old | nightly of 2026-08-09 (commit 8c2da370ce9) | `8c2da370ce9` | `nonfinite` |" \
+        in block
+    assert "| first new | nightly of 2026-08-23 (commit 64fbb70af66) | `64fbb70af66` | `grad` |" \
+        in block
+    assert "Upstream diff: https://github.com/tensorflow/tensorflow/compare/8c2da370ce9..." \
+           "64fbb70af66" in block
+    assert not list(tmp_path.glob("*.partial"))

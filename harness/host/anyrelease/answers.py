@@ -3,6 +3,7 @@ command that gives it again (host side). The answer itself is bisection.answer's
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 from harness.host.anyrelease.bisection import ref
 from harness.host.anyrelease.probes import clock
@@ -27,6 +28,9 @@ def command(args) -> str:
                                     ("--value", args.value)) if on]
     if args.value and args.value_tol != values.DEFAULT_TOL:
         parts.append(f"--value-tol {args.value_tol:g}")
+    out = getattr(args, "out", None)
+    if out is not None and Path(out).resolve() != (toxini.ROOT / "results" / "raw").resolve():
+        parts.append(f"--out {shlex.quote(shown_path(out))}")  # where its builds' results are
     return " ".join(parts)
 
 
