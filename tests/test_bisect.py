@@ -218,7 +218,8 @@ def offline(raw_dir, cases, monkeypatch):
     monkeypatch.setattr(versions, "available", lambda python: f"/py/{python}")
     ran, failing = [], {"1.15.0"}
 
-    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False, script=None):
+    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False, script=None,
+                 cache=True):
         ran.append((plan.version, names))
         if plan.version in failing:
             return releases.Outcome(plan.version, out_dir / "x.json", "install_failed", "boom")

@@ -157,8 +157,10 @@ def offline_nightly(tmp_path, catalog, monkeypatch):
     raw = tmp_path / "raw"
     ran = []
 
-    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False, script=None):
+    def fake_run(plan, url, cases_dir, names, out_dir, all_variants=False, quiet=False, script=None,
+                 cache=True):
         ran.append(plan.version)
+        fake_run.cached.append(cache)
         new = matrix.version_key(plan.version) >= matrix.version_key(FIXED)
         git = fake_git(plan.version) if nightly.is_nightly(plan.version) else "v2.21.0"
         doc = rawfile.new(releases.env_name(plan.version),
@@ -171,6 +173,7 @@ def offline_nightly(tmp_path, catalog, monkeypatch):
         return releases.Outcome(plan.version, out_dir / f"rel-{plan.version}.json", "ran",
                                 exit_code=0)
 
+    fake_run.cached = []  # each run's cache=: bisect --drop-envs installs without uv's cache
     monkeypatch.setattr(releases, "run_release", fake_run)
     return raw, cases, ran
 
@@ -287,5 +290,20 @@ def test_drop_envs_deletes_what_the_search_made_between_steps(offline_nightly, c
                                 "--json", "--drop-envs")
     assert code == 0, err
     assert json.loads(out)["first_new"] == FIXED
-    # every environment the search made (the fake runner makes new ones) is gone, once each
+    # every environment the search made (the fake runner makes new ones) is gone, once each, and
+    # was installed without uv's cache (deleting it frees its disk; the cache is never emptied)
     assert sorted(dropped) == sorted(ran) and len(set(dropped)) == len(dropped)
+    assert releases.run_release.cached == [False] * len(ran)
+
+
+def test_dropping_an_environment_never_empties_uvs_cache(tmp_path, monkeypatch):
+    """`uv cache clean tensorflow` dropped every release's wheels: the next tox environments
+    downloaded them all again and filled the disk. Only the environment itself goes."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    plan = versions.Plan("2.23.0.dev20261018", "tf-nightly", "3.13", "/py", ("tf-nightly",))
+    where = releases.env_dir(plan)
+    (where / "bin").mkdir(parents=True)
+    calls = []
+    monkeypatch.setattr(releases.subprocess, "run", lambda *a, **k: calls.append(a))
+    releases.drop_env(plan)
+    assert not where.exists() and calls == []

@@ -98,8 +98,8 @@ def add_arguments(parser) -> None:
                         help="resolve the case, the variant and both ends on the index, say how many "
                              "builds the search covers, and run nothing")
     parser.add_argument("--drop-envs", action="store_true",
-                        help="delete each environment the search creates once its step is done, "
-                             "and its TensorFlow from uv's cache (a nightly build: about 2 GB)")
+                        help="install the builds without uv's cache and delete each environment "
+                             "the search creates once its step is done (a nightly build: 2.3 GB)")
     parser.add_argument("--also", action="append", default=[], metavar="CASE",
                         help="run this case of --cases too at each build probed (repeatable): a "
                              "later search of it finds those builds' results (bisect-all)")
@@ -171,7 +171,8 @@ def search(args, say) -> dict:
     if args.also:
         installs.check_cases(args.cases.resolve(), args.also)
     args.out.mkdir(parents=True, exist_ok=True)  # before two probes at once write into it
-    prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say, args.also)
+    prober = Prober(query, plans, url, args.cases.resolve(), args.out.resolve(), say, args.also,
+                    args.drop_envs)
     labels = {v: "good end" if v == good.version else "bad end" for v in (old, new)}
     with ThreadPoolExecutor(1 if args.serial else 2) as pool:  # both ends at once, two cores
         ends = dict(zip(labels, pool.map(lambda v: prober.status(v, labels[v]), labels)))

@@ -79,8 +79,10 @@ def _tail(text: str) -> str:
     return (marked or lines or ["no output"])[0][:300]
 
 
-def ensure_env(plan: versions.Plan, index_url: str) -> tuple[Path, bool]:
-    """(the environment's python, whether it was reused); RuntimeError(one line) if it cannot be made."""
+def ensure_env(plan: versions.Plan, index_url: str, cache: bool = True) -> tuple[Path, bool]:
+    """(the environment's python, whether it was reused); RuntimeError(one line) if it cannot be made.
+    cache=False: uv installs without its cache (a copy of its own, which deleting the environment
+    frees: bisect --drop-envs); the cache, which tox's environments share, is never emptied."""
     where = env_dir(plan)
     python = where / "bin" / "python"
     wanted = {"deps": list(plan.deps), "python": plan.python, "index": index_url}
@@ -94,7 +96,7 @@ def ensure_env(plan: versions.Plan, index_url: str) -> tuple[Path, bool]:
         log = where.with_name(where.name + ".install.log")
         steps = [[_uv(), "venv", "--quiet", "-p", plan.interpreter, str(where)],
                  [_uv(), "pip", "install", "--python", str(python), "--default-index", index_url,
-                  *plan.deps]]
+                  *(["--no-cache"] if not cache else []), *plan.deps]]
         with open(log, "w") as out:
             for cmd in steps:
                 out.write("$ " + " ".join(cmd) + "\n")
@@ -108,12 +110,13 @@ def ensure_env(plan: versions.Plan, index_url: str) -> tuple[Path, bool]:
 
 
 def drop_env(plan: versions.Plan) -> None:
-    """Delete a release's environment and its TensorFlow package from uv's cache (a nightly build
-    is about 2 GB on disk): what a long search through the nightlies leaves behind."""
+    """Delete a release's environment (a nightly build is about 2 GB on disk), one made without
+    uv's cache (ensure_env(cache=False)): what a long search through the nightlies leaves behind.
+    uv's cache is never cleaned here: `uv cache clean tensorflow` would drop every release's
+    wheels, which every tox environment made later would download again."""
     where = env_dir(plan)
     with _locked(where.with_name(where.name + ".lock")):
         shutil.rmtree(where, ignore_errors=True)
-    subprocess.run([_uv(), "cache", "clean", plan.package], capture_output=True, check=False)
 
 
 def _write_failed(out_dir: Path, plan: versions.Plan, status: str, detail: str) -> Path:
@@ -126,7 +129,7 @@ def _write_failed(out_dir: Path, plan: versions.Plan, status: str, detail: str) 
 
 def run_release(plan: versions.Plan, index_url: str, cases_dir: Path, case_names: list[str],
                 out_dir: Path, all_variants: bool = False, timeout: float | None = None,
-                quiet: bool = False, script: Path | None = None) -> Outcome:
+                quiet: bool = False, script: Path | None = None, cache: bool = True) -> Outcome:
     """Install (or reuse) the release's environment and run the cases (or the script) there;
     never raises for it."""
     raw = out_dir / f"{env_name(plan.version)}.json"
@@ -135,7 +138,7 @@ def run_release(plan: versions.Plan, index_url: str, cases_dir: Path, case_names
                        plan.problem)
     t0 = time.monotonic()
     try:
-        python, reused = ensure_env(plan, index_url)
+        python, reused = ensure_env(plan, index_url, cache)
     except RuntimeError as exc:
         detail = f"uv could not install {' '.join(plan.deps)} for Python {plan.python}: {exc}"
         return Outcome(plan.version, _write_failed(out_dir, plan, INSTALL_FAILED, detail),

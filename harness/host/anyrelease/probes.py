@@ -110,8 +110,10 @@ def earlier(raw_dir: Path, version: str, query: Query) -> Probe | None:
 class Prober:
     """The command's predicate: earlier results first, else one run of the case in the release."""
 
-    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say, also=()):
-        """also: more cases of cases_dir to run at each build probed (bisect --also)."""
+    def __init__(self, query, plans, index_url, cases_dir, raw_dir, say, also=(), drop=False):
+        """also: more cases of cases_dir to run at each build probed (bisect --also); drop: the
+        environments it makes are installed without uv's cache and deleted (drop_made)."""
+        self.drop = drop
         self.query, self.plans, self.index_url = query, plans, index_url
         self.also = [c for c in also if c != query.case]
         self.cases_dir, self.raw_dir = cases_dir, raw_dir
@@ -143,7 +145,7 @@ class Prober:
                                            [self.query.case, *self.also], self.raw_dir,
                                            self.query.all_variants, quiet=True,
                                            script=self.query.kind == "script" and Path(
-                                               self.query.path) or None)
+                                               self.query.path) or None, cache=not self.drop)
             probe = earlier(self.raw_dir, version, self.query) if outcome.status == "ran" else None
             if probe is None:
                 probe = Probe(version, outcome.status if outcome.status != "ran" else "error",

@@ -44,10 +44,12 @@ def place_args(cases: str, raw: str, case: str = "",
 def tox_args(docs: list[dict], raw: Path | str) -> str:
     """What `tox -e ENVS` needs after '--' to run more releases into these results: the run's
     --script or --cases, and --out, where not the defaults ('' when all are)."""
-    run = next((d.get("run") or {} for d in docs), {})
-    cases = shown_path(run["cases_dir"]) if run.get("cases_dir") else DEFAULT_CASES
-    place, out = place_args(cases, shown_path(raw), "",
-                            shown_path(run["script"]) if run.get("script") else "")
+    # the cells' case files as recorded (relative to the checkout), not the run's absolute
+    # cases_dir: a report of raw files made in another checkout names this one's folders
+    cells = [c for d in docs for c in d["cells"] if c.get("case_file")]
+    script = next((c["case_file"] for c in cells if c.get("kind") == "script"), "")
+    cases = shown_path(Path(cells[0]["case_file"]).parent) if cells else DEFAULT_CASES
+    place, out = place_args(cases, shown_path(raw), "", shown_path(script) if script else "")
     args = [*place, *out]
     return f" -- {' '.join(shlex.quote(a) for a in args)}" if args else ""
 
