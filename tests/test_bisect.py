@@ -502,3 +502,15 @@ def test_bisect_all_runs_the_later_searches_cases_at_the_builds_of_the_same_wind
     c = [*a[:3], "qr_wide_grad", *a[4:8], "--good", "2.4.4", "--bad", "2.3.4", *a[12:]]
     assert sweep.companions(a, [b, c, b]) == ["--also", "norm_zero_eager"]
     assert sweep.companions(b, []) == [] and sweep.companions(c, [a, b]) == []
+
+
+def test_a_window_with_no_build_between_its_ends_gets_no_command():
+    from harness.host.anyrelease import sweep
+    from harness.host.tables.findings import Finding
+    f = Finding("c", "", "y", ["x"], "none", "grad", "1.8.0", "1.9.0")
+    assert sweep.final({"dry_run": True, "searchable": 2, "steps": 0}, f)
+    assert not sweep.final({"dry_run": True, "searchable": 5, "steps": 2}, f)
+    assert sweep.final({"last_old": "1.8.0", "first_new": "1.9.0", "untested_between": []}, f)
+    assert not sweep.final({"last_old": "1.8.0", "first_new": "1.9.0",
+                            "untested_between": ["1.9.0rc0"]}, f)
+    assert not sweep.final(None, f)

@@ -43,7 +43,7 @@ def test_bisect_finds_the_1_9_fix_and_reuses_its_results(tmp_path):
 def printed_bisects():
     """The bisect commands the committed reports hand out, as printed."""
     out = []
-    for report in ("results/report.md", "results/known/report.md"):
+    for report in ("results/report.md", "results/known/report.md", "results/extended/report.md"):
         text = (ROOT / report).read_text(encoding="utf-8")
         out += re.findall(r"narrow it down: `(python -m harness bisect [^`]+)`", text)
     return out
@@ -61,8 +61,8 @@ def test_every_bisect_command_of_the_committed_reports_resolves_as_printed():
 
 
 def test_one_printed_bisect_command_runs_end_to_end():
-    """The minimal case's 1.8.0 -> 1.9.0 window of results/report.md, release candidates included
-    (the corpus's windows are all narrowed already: bisect-all)."""
+    """The minimal case's 1.4.1 -> 1.5.1 window of results/extended/report.md, release candidates
+    included (the windows of results/ and results/known are all final: bisect-all)."""
     (command,) = [c for c in printed_bisects() if "--case minimal_rnn_trigger --target" in c]
     args = shlex.split(command)[3:]
     raw = ROOT / (args[args.index("--out") + 1] if "--out" in args else "results/raw")
@@ -73,9 +73,9 @@ def test_one_printed_bisect_command_runs_end_to_end():
         for path in set(raw.glob("rel-*.json")) - before:  # leave the checkout as it was
             path.unlink()
     got = json.loads(proc.stdout)
-    assert (got["old_status"], got["new_status"]) == ("none", "grad")
-    assert got["last_old"] in ("1.8.0", "1.9.0rc0", "1.9.0rc1") and got["first_new"] in (
-        "1.9.0rc0", "1.9.0rc1", "1.9.0rc2", "1.9.0")
+    assert (got["old_status"], got["new_status"]) == ("grad", "none")  # introduced in 1.5
+    assert got["last_old"] in ("1.4.1", "1.5.0rc0", "1.5.0rc1") and got["first_new"] in (
+        "1.5.0rc0", "1.5.0rc1", "1.5.0", "1.5.1")
     assert got["skipped"] == [] or all("install" in s["reason"] for s in got["skipped"])
 
 

@@ -27,6 +27,9 @@ KEEP = ("case", "variant", "target", "source", "last_old", "first_new", "old_sta
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", type=Path, default=Path(commands.DEFAULT_RAW),
                         help="the report's raw dir (default: results/raw); its tables beside it")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the report and bisect.json go (default: beside DIR, as the "
+                             "report's)")
     parser.add_argument("--dry-run", action="store_true",
                         help="resolve every finding's search on the index and say its steps; run "
                              "nothing")
@@ -84,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                         **{k: result[k] for k in KEEP if k in result}})
         if "old_value" in result:
             entries[-1].update(old_value=result["old_value"], new_value=result["new_value"])
-    out = report.tables_dir(args.raw)
+    out = args.out or report.tables_dir(args.raw)
     out.mkdir(parents=True, exist_ok=True)
     (out / FILE).write_text(json.dumps({"bisections": entries}, indent=1) + "\n")
     print(f"wrote {out / FILE}")
@@ -129,9 +132,13 @@ def entry_for(entries: list[dict], f: findings.Finding, command: str) -> dict | 
 
 
 def final(entry: dict | None, f: findings.Finding) -> bool:
-    """Whether a search's answer is the finding's window itself, with nothing untested inside: no
-    command narrows it further."""
-    return bool(entry) and "last_old" in entry and (entry["last_old"], entry["first_new"]) == (
+    """Whether a search's answer is the finding's window itself, with nothing untested inside, or
+    a dry run found no build between its ends: no command narrows it further."""
+    if not entry:
+        return False
+    if entry.get("dry_run"):
+        return entry.get("searchable", 3) <= 2
+    return "last_old" in entry and (entry["last_old"], entry["first_new"]) == (
         f.last_old, f.first_new) and not entry.get("untested_between")
 
 
