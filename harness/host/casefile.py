@@ -22,14 +22,15 @@ _SESSIONS = {"Session", "InteractiveSession", "MonitoredSession", "MonitoredTrai
 _ALL_TRAINABLE = {"trainable_variables"}
 
 
+def _name(call: ast.Call) -> str:
+    """The called function's own name: 'gradients' for tf.gradients(...)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def _called(node: ast.AST) -> set[str]:
-    """Names of the functions called anywhere in a node ('gradients' for tf.gradients)."""
-    out = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            out.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
-    return out
+    """Names of the functions called anywhere in a node."""
+    return {_name(sub) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
 
 
 def _is_tf_import(stmt: ast.stmt) -> bool:
@@ -49,9 +50,8 @@ def _dropped(stmt: ast.stmt) -> bool:
 
 
 def _gradient_calls(stmt: ast.stmt) -> list[ast.Call]:
-    return [n for n in ast.walk(stmt) if isinstance(n, ast.Call) and (
-        n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")) ==
-        "gradients" and n.args]
+    return [n for n in ast.walk(stmt) if isinstance(n, ast.Call) and _name(n) == "gradients"
+            and n.args]
 
 
 def _only_a_gradient_call(stmt: ast.stmt) -> bool:
@@ -100,11 +100,9 @@ def case_text(path: Path, stem: str = "") -> str:
         targets[site.name] = ast.get_source_segment(text, call.args[0])
         xs = call.args[1] if len(call.args) > 1 else next(
             (k.value for k in call.keywords if k.arg == "xs"), None)
-        xs_texts.append(ast.get_source_segment(text, xs) if xs is not None else "")
-        if xs is not None and not (isinstance(xs, ast.Call) and _called(xs) <= _ALL_TRAINABLE):
-            xs_texts[-1] = ast.get_source_segment(text, xs)
-        elif xs is not None:
-            xs_texts[-1] = ""  # every trainable variable: the case's default sources
+        # tf.trainable_variables() (or no xs): the case's default sources, every trainable variable
+        default = xs is None or isinstance(xs, ast.Call) and _called(xs) <= _ALL_TRAINABLE
+        xs_texts.append("" if default else ast.get_source_segment(text, xs))
     returned = ["    return {", '        "targets": {']
     returned += [f"            {name!r}: {expr}," for name, expr in targets.items()]
     returned.append("        },")

@@ -102,7 +102,7 @@ def unchecked(tidy: pd.DataFrame, docs: list[dict]) -> list[Unchecked]:
     grads = tidy[tidy["status"] == GRAD]
     dims = {d["env"].get("tf_version"): (d.get("run") or {}).get("options", {}).get(
         "none_dim", NONE_SIZE) for d in docs}
-    scripts = {c["case"] for d in docs for c in d["cells"] if c.get("kind") == "script"}
+    scripts = load.script_cases(docs)
     out = []
     for case, rows in grads.groupby("case", sort=False):
         failed = rows["detail"].str.contains(marker, regex=False)
@@ -147,7 +147,7 @@ def seeded(docs: list[dict]) -> list[Seeded]:
         for cell in doc["cells"]:
             for name, why in ((cell.get("values") or {}).get("seeded") or {}).items():
                 found.setdefault(cell["case"], {}).setdefault(name, set()).add(why)
-    scripts = {c["case"] for d in docs for c in d["cells"] if c.get("kind") == "script"}
+    scripts = load.script_cases(docs)
     return [Seeded(case, sorted(names), sorted(set().union(*names.values())), case in scripts)
             for case, names in sorted(found.items())]
 

@@ -97,7 +97,7 @@ def reproduce(found: list[Finding], tidy: pd.DataFrame, docs: list[dict]) -> lis
     env_of = {d["env"].get("tf_version"): d["env_name"] for d in docs}
     files = {cell["case"]: cell["case_file"] for d in docs for cell in d["cells"]
              if cell.get("case_file")}
-    scripts = {cell["case"] for d in docs for cell in d["cells"] if cell.get("kind") == "script"}
+    scripts = load.script_cases(docs)
     out = []
     for case in cases:
         versions = [v for f in found if f.case == case for v in (f.last_old, f.first_new)]

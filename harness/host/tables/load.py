@@ -41,6 +41,11 @@ class EnvProblem:
     detail: str
 
 
+def script_cases(docs: list[dict]) -> set[str]:
+    """The cases of raw files whose cells came from a user's script (run --script), not a case."""
+    return {c["case"] for d in docs for c in d["cells"] if c.get("kind") == "script"}
+
+
 def load_raw(path: Path) -> dict:
     """One raw file, checked for kind and schema version."""
     try:
