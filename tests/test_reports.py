@@ -48,7 +48,7 @@ def test_report_md_folds_packages_of_the_releases_at_the_transition(raw_dir):
     assert "<details><summary>1.8.0: tensorflow 1.8.0, numpy 1.19.5, protobuf 3.19.6</summary>" in md
     assert "<details><summary>1.9.0:" in md and "<details><summary>2.21.0:" not in md
     # results read from outside the checkout: the commands name where (they run as printed)
-    assert (f"tox -e tf18,tf19 -- --case seed_conv_bn_gru --out {raw_dir} && tox -e report -- "
+    assert (f"tox -e tf18,tf19 -- --case seed_conv_bn_gru --out {raw_dir}; tox -e report -- "
             f"--raw {raw_dir} --out {raw_dir.parent}") in md
     assert f"python -m harness repro --case seed_conv_bn_gru --tf 1.8.0 --raw {raw_dir}   #" in md
     assert "def build(tf, batch=None" in md  # the case's source
@@ -201,12 +201,12 @@ def test_reproduce_commands_name_every_directory_that_is_not_the_default(tmp_pat
     from harness.host.tables.commands import Repro
     plain = Repro("seed_conv_bn_gru", "tf18,tf19", "1.8.0")
     assert plain.commands(Path("results/raw"), Path("results"))[1:] == [
-        "tox -e tf18,tf19 -- --case seed_conv_bn_gru && tox -e report",
+        "tox -e tf18,tf19 -- --case seed_conv_bn_gru; tox -e report",
         "python -m harness repro --case seed_conv_bn_gru --tf 1.8.0   # standalone script + pins"]
     known = Repro("cumprod_zero", "tf221,tfnightly", "2.21.0", "cases/known")
     assert known.commands(ROOT / "results/known/raw", ROOT / "results/known")[1:] == [
-        "tox -e tf221,tfnightly -- --cases cases/known --case cumprod_zero --out results/known/raw "
-        "&& tox -e report -- --raw results/known/raw --out results/known",
+        "tox -e tf221,tfnightly -- --cases cases/known --case cumprod_zero --out results/known/raw; "
+        "tox -e report -- --raw results/known/raw --out results/known",
         "python -m harness repro --case cumprod_zero --tf 2.21.0 --cases cases/known --raw "
         "results/known/raw   # standalone script + pins"]
     mine = Repro("so_feeds", "tf18", "1.8.0", str(tmp_path / "my cases"))

@@ -64,7 +64,7 @@ def test_a_scripts_commands_name_the_script_never_a_cases_folder():
     lines = repro.commands(Path("results/scripts/seed_question/raw"),
                            Path("results/scripts/seed_question"))
     assert lines[1] == ("tox -e tf18,tf19 -- --script tests/scripts/seed_question.py --out "
-                        "results/scripts/seed_question/raw && tox -e report -- --raw "
+                        "results/scripts/seed_question/raw; tox -e report -- --raw "
                         "results/scripts/seed_question/raw --out results/scripts/seed_question")
     assert lines[2].startswith("tox -e tf18 --notest && .tox/tf18/bin/python "
                                "tests/scripts/seed_question.py")
@@ -163,11 +163,11 @@ def test_builds_outside_tox_ini_are_reproduced_by_run_releases_never_as_tox_envi
                            releases=["2.5.0", "2.22.0.dev20260627"])
     line = repro.commands(Path("results/known/raw"), Path("results/known"))[1]
     assert line == ("tox -e tf24 -- --cases cases/known --case cumprod_zero --out "
-                    "results/known/raw && python -m harness run-releases 2.5.0 "
+                    "results/known/raw; python -m harness run-releases 2.5.0 "
                     "2.22.0.dev20260627 --cases cases/known --case cumprod_zero --out "
-                    "results/known/raw && tox -e report -- --raw results/known/raw --out "
+                    "results/known/raw; tox -e report -- --raw results/known/raw --out "
                     "results/known")
     only = commands.Repro("s", "", "1.4.1", "tests/scripts", "tests/scripts/s.py", ["1.4.1"])
     lines = only.commands(Path("results/raw"), Path("results"))
-    assert lines[1:] == ["python -m harness run-releases 1.4.1 --script tests/scripts/s.py && "
+    assert lines[1:] == ["python -m harness run-releases 1.4.1 --script tests/scripts/s.py; "
                          "tox -e report"]
