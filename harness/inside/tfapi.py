@@ -230,6 +230,13 @@ def tf_variable(source):
     return inner if inner is not None and is_variable(inner) else source
 
 
+def traced(tf, fn):
+    """fn traced once into a graph function (tf.function without AutoGraph: Python control flow on
+    a tensor raises while tracing instead of being rewritten), or None where there is none."""
+    function = getattr(tf, "function", None)
+    return function(fn, autograph=False) if function is not None else None
+
+
 def dense(grad, tf):
     """A gradient as a dense tensor (IndexedSlices are converted)."""
     if hasattr(grad, "indices") and hasattr(grad, "values"):

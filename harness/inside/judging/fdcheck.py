@@ -93,14 +93,18 @@ def check(pairs, evaluator, base, plain, options):
     for pair in todo:
         by_source.setdefault(pair["source"], []).append(pair)
     for source, group in by_source.items():
-        why = evaluator.unperturbable(source)
-        try:
-            verdicts = {} if why else _check_source(evaluator, source, group, grads, projections,
-                                                    losses, eps, tol)
-        except Exception as exc:
-            if tferrors.raised_by_harness(exc):
-                raise
-            why = "evaluation failed: " + short_error(exc)
+        why, verdicts = evaluator.unperturbable(source), {}
+        if not why:
+            try:
+                try:
+                    verdicts = _check_source(evaluator, source, group, grads, projections, losses,
+                                             eps, tol)
+                finally:
+                    evaluator.reset(source)  # the probes leave it moved
+            except Exception as exc:
+                if tferrors.raised_by_harness(exc):
+                    raise
+                why = "evaluation failed: " + short_error(exc)
         for pair in group:
             if why:
                 pair["numeric"] = {"checked": False, "why": why}
@@ -120,18 +124,15 @@ def _differences(evaluator, source, s0, step, projections, targets, base):
     (forward, backward) one-sided differences from base)}."""
     np = _np()
     losses, size = {}, {}
-    try:
-        for sign in (1.0, -1.0):
-            evaluator.set(source, (s0 + sign * step).astype(s0.dtype))
-            values = evaluator.targets()
-            for t in targets:
-                losses[(t, sign)] = loss(projections[t], values[t])
-                # what float resolution allows: an ulp of each term of L, as independent errors
-                size[t] = max([size.get(t, 0.0)] + [
-                    float(np.finfo(v.dtype).eps) * float(np.sqrt(np.sum(np.square(r * v))))
-                    for r, v in zip(projections[t], values[t]) if np.issubdtype(v.dtype, np.floating)])
-    finally:
-        evaluator.reset(source)
+    for sign in (1.0, -1.0):  # the source is left moved: the caller resets it once, at its end
+        evaluator.set(source, (s0 + sign * step).astype(s0.dtype))
+        values = evaluator.targets()
+        for t in targets:
+            losses[(t, sign)] = loss(projections[t], values[t])
+            # what float resolution allows: an ulp of each term of L, as independent errors
+            size[t] = max([size.get(t, 0.0)] + [
+                float(np.finfo(v.dtype).eps) * float(np.sqrt(np.sum(np.square(r * v))))
+                for r, v in zip(projections[t], values[t]) if np.issubdtype(v.dtype, np.floating)])
     h = float(np.sqrt(np.sum(np.square(step)))) or 1.0
     out = {}
     for t in targets:

@@ -115,6 +115,8 @@ def evaluate(pairs, evaluator, options):
     deterministic = same_gradients and all(fdmath.same(first[t], second[t]) for t in first)
     record = {"deterministic": deterministic,
               "targets": dict((t, fdmath.fingerprint(v)) for t, v in first.items())}
+    if getattr(evaluator, "how", ""):  # an eager cell's forward pass: traced or why not
+        record["forward"] = evaluator.how
     for pair in present:
         value = fdmath.fingerprint(plain[(pair["target"], pair["source"])])
         pair["value"] = value
