@@ -190,9 +190,10 @@ def main(argv=None):
     if store.carried:
         _say("{}: {} cell{} carried over from earlier runs (inputs unchanged), {} to run".format(
             env_name, store.carried, "" if store.carried == 1 else "s", len(todo)))
-    if todo and os.path.exists(log_path):
-        os.unlink(log_path)  # the log is the output of the last run that started a worker
-    writer.write(doc)
+    if todo:  # the carried-over cells on disk before the first worker starts
+        if os.path.exists(log_path):
+            os.unlink(log_path)  # the log is the output of the last run that started a worker
+        writer.write(doc)
 
     t0 = time.time()
     by_mode = {}

@@ -29,18 +29,25 @@ def failed_env(env_name, tf_version, status, detail, env=None):
 def write(path, doc):
     """Replace `path` with `doc` in one rename: readers see the old file or the new one, never half."""
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        os.makedirs(directory)
+    os.makedirs(directory, exist_ok=True)  # two environments of tox -p may create it at once
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", dir=directory)
     try:
         with os.fdopen(fd, "w") as fh:
-            json.dump(doc, fh, indent=1, sort_keys=False)
-            fh.write("\n")
+            fh.write(text(doc))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def text(doc):
+    """The document as JSON: its head indented, then one line per cell. Cells are most of it, and
+    json's C encoder (no indent) writes them 3 - 4 times faster than an indented dump: an
+    unchanged re-run rewrites the whole file, and a run after every cell."""
+    head = json.dumps(dict((k, v) for k, v in doc.items() if k != "cells"), indent=1)
+    cells = ",\n".join(json.dumps(cell) for cell in doc.get("cells", []))
+    return head[:-2] + ',\n "cells": [\n' + cells + "\n ]\n}\n"
 
 
 PARTIAL = ".partial"  # <env>.json.partial: a run that has not (yet) replaced <env>.json
