@@ -22,15 +22,9 @@ _SESSIONS = {"Session", "InteractiveSession", "MonitoredSession", "MonitoredTrai
 _ALL_TRAINABLE = {"trainable_variables"}
 
 
-def _name(call: ast.Call) -> str:
-    """The called function's own name: 'gradients' for tf.gradients(...)."""
-    func = call.func
-    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-
-
 def _called(node: ast.AST) -> set[str]:
     """Names of the functions called anywhere in a node."""
-    return {_name(sub) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
+    return {callsites.called_name(sub) for sub in ast.walk(node) if isinstance(sub, ast.Call)}
 
 
 def _is_tf_import(stmt: ast.stmt) -> bool:
@@ -50,8 +44,8 @@ def _dropped(stmt: ast.stmt) -> bool:
 
 
 def _gradient_calls(stmt: ast.stmt) -> list[ast.Call]:
-    return [n for n in ast.walk(stmt) if isinstance(n, ast.Call) and _name(n) == "gradients"
-            and n.args]
+    return [n for n in ast.walk(stmt) if isinstance(n, ast.Call)
+            and callsites.called_name(n) == "gradients" and n.args]
 
 
 def _only_a_gradient_call(stmt: ast.stmt) -> bool:

@@ -244,9 +244,10 @@ def dense(grad, tf):
     return grad
 
 
-def placeholders(graph):
-    """The graph's feedable placeholders (not PlaceholderWithDefault)."""
-    return [op.outputs[0] for op in graph.get_operations() if op.type == "Placeholder"]
+def placeholders(graph, with_default=False):
+    """The graph's placeholders that must be fed; with_default also PlaceholderWithDefault."""
+    kinds = ("Placeholder", "PlaceholderWithDefault") if with_default else ("Placeholder",)
+    return [op.outputs[0] for op in graph.get_operations() if op.type in kinds]
 
 
 def static_shape(tensor):

@@ -38,10 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="each search deletes the environments it creates (bisect --drop-envs)")
 
 
-def searches(raw: Path) -> list[list[str]]:
-    """The bisect arguments of every finding of the report of raw, as report.md prints them."""
-    from harness.host.reports import report
-    tables = report.build(raw)
+def searches(tables, raw: Path) -> list[list[str]]:
+    """The bisect arguments of every finding of the report (tables) of raw, as report.md prints
+    them."""
     out = []
     for f, _ in findings.across_variants(tables.analysis.changes):
         args = commands.bisect_args(tables.analysis, f, raw)
@@ -65,7 +64,8 @@ def companions(argv: list[str], later: list[list[str]]) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from harness.host.reports import report
-    todo = searches(args.raw)
+    tables = report.build(args.raw)
+    todo = searches(tables, args.raw)
     if not todo:
         raise UserError(f"{args.raw}: no finding to narrow down (report.md has no bisect command)")
     parser = argparse.ArgumentParser(prog="python -m harness bisect")
@@ -91,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / FILE).write_text(json.dumps({"bisections": entries}, indent=1) + "\n")
     print(f"wrote {out / FILE}")
-    tables = report.build(args.raw)
+    if not args.dry_run:  # the searches' builds are rows of the raw dir now
+        tables = report.build(args.raw)
     for path in report.write(tables, out, plots=not args.no_plots):
         print(f"wrote {path}")
     failed = [e for e in entries if "error" in e]

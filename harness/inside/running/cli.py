@@ -143,9 +143,8 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     names = [n for group in args.case for n in group]
     if args.script:
-        specs, problems = [callsites.inspect(args.script)], []
-        if not os.path.isfile(args.script):
-            specs, problems = [], ["{}: no such script".format(args.script)]
+        specs, problems = ([callsites.inspect(args.script)], []) if os.path.isfile(args.script) \
+            else ([], ["{}: no such script".format(args.script)])
     else:
         specs, problems = caselib.discover(args.cases, names)
     for problem in problems:

@@ -73,6 +73,21 @@ class Site(object):
             if isinstance(xs, (ast.List, ast.Tuple)) else []
         self.name = "{} @ line {}".format(self.target, self.line)
 
+    @classmethod
+    def unplaced(cls, line):
+        """A gradient call at a line whose text shows no such call (made through another name)."""
+        site = cls.__new__(cls)
+        site.line = site.last = line or 0
+        site.target, site.sources = "gradient", []
+        site.name = "gradient call @ line {}".format(site.line)
+        return site
+
+
+def called_name(call):
+    """The called function's own name: 'gradients' for tf.gradients(...)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
 
 def sites(text, path):
     """Every call of the script whose function ends in .gradients, .gradient or .jacobian."""
@@ -80,8 +95,6 @@ def sites(text, path):
     found = []
     for node in ast.walk(ast.parse(text, filename=path)):
         if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in GRAPH_CALLS + TAPE_CALLS and node.args:
+            if called_name(node) in GRAPH_CALLS + TAPE_CALLS and node.args:
                 found.append(Site(node, lines))
     return sorted(found, key=lambda s: (s.line, s.last))

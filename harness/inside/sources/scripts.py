@@ -67,10 +67,7 @@ class Script(object):
                 return
             seen.add(key)
             if site is None:  # called through a name the script's text does not show
-                site = Site.__new__(Site)
-                site.line = site.last = line or 0
-                site.target, site.sources = "gradient", []
-                site.name = "gradient call @ line {}".format(site.line)
+                site = Site.unplaced(line)
             calls.append(Call(site, ys, xs))
             if stop_at_first:
                 raise _Stop()
@@ -204,7 +201,7 @@ class ScriptModule(object):
         if self.mode == "eager":
             return self._eager(real)
         calls, feeds, ended = self.script.run(real, api, graph_mode=True)
-        return self._built(calls, ended, real, feeds=_placeholder_feeds(feeds))
+        return self._built(calls, ended, real, feeds=_placeholder_feeds(api, feeds))
 
     def _built(self, calls, ended, tf, **more):
         if not calls:
@@ -273,18 +270,16 @@ class ScriptError(Exception):
     """A script that cannot give cells: the message names it and why."""
 
 
-def _placeholder_feeds(feeds):
+def _placeholder_feeds(api, feeds):
     """The script's feed_dict keys that are placeholders of the graph, as tensors."""
-    import tensorflow
-    graph = tensorflow.compat.v1.get_default_graph() if hasattr(tensorflow, "compat") and hasattr(
-        tensorflow.compat, "v1") else tensorflow.get_default_graph()
+    graph = api.get_default_graph()
+    names = set(t.name for t in tfapi.placeholders(graph, with_default=True))
     out = {}
     for key, value in feeds.items():
         try:
             tensor = graph.as_graph_element(key) if isinstance(key, str) else key
         except (KeyError, ValueError, TypeError):
             continue
-        if getattr(getattr(tensor, "op", None), "type", "") in ("Placeholder",
-                                                                 "PlaceholderWithDefault"):
+        if getattr(tensor, "name", None) in names:
             out[tensor] = value
     return out
