@@ -28,7 +28,9 @@ from harness.inside.running.rawfile import PARTIAL, transient
 from harness.schema import CRASH, RAW_KIND, SCHEMA_VERSION, TIMEOUT, harness_failed
 
 HARNESS_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ENV_META = ("tf_version", "tf_git_version", "devices")  # what a worker tells; carried when none runs
+# what a worker tells (TensorFlow's facts, the Keras a case imported on each line); carried over
+# with the cells, so a run that starts no worker keeps them (the report's tf.keras column)
+ENV_META = ("tf_version", "tf_git_version", "devices", "keras", "keras3")
 
 
 def _digest(obj):
