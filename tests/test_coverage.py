@@ -1,5 +1,6 @@
 """Releases without results never move a finding (issue 24), on frozen files of a real run."""
 import argparse
+import json
 
 import pandas as pd
 
@@ -151,3 +152,31 @@ def test_the_picture_and_the_html_matrix_say_between_not_at(raw_dir):
     labels = [s.label for s in changing]
     assert "none → grad between 1.8.0 and 1.15.5 (1.9: no result)" in labels
     assert not any("at 1.15.5" in label for label in labels)
+
+
+def _keep_tf19_cells(raw_dir, keep):
+    """tf19.json with only the cells keep(cell) returns (a copy of each, renamed as keep says)."""
+    path = raw_dir / "tf19.json"
+    doc = json.loads(path.read_text())
+    doc["cells"] = [c for c in (keep(dict(c)) for c in doc["cells"]) if c]
+    rawfile.write(str(path), doc)
+
+
+def test_a_release_that_ran_other_cases_only_says_so_not_no_row(raw_dir):
+    """A build that ran other cases only (a bisection's probe of another case, a --case run) sits
+    in the finding's window: it says the case was not run there, not 'no row for this pair'."""
+    _keep_tf19_cells(raw_dir, lambda c: dict(c, case="another_case"))
+    md = mdreport.render(tables(raw_dir), ROOT)
+    finding = next(ln for ln in md.splitlines() if ln.startswith(f"- `{SEED}` [default"))
+    assert finding.endswith("not known where: 1.9.0 has no result: this case was not run there "
+                            "(other cases were)")
+
+
+def test_a_release_that_ran_the_case_but_lacks_the_pair_says_no_row(raw_dir):
+    def without_pair(cell):
+        cell["pairs"] = [p for p in cell.get("pairs", []) if p["source"] != CONV_BN[0]]
+        return cell
+
+    _keep_tf19_cells(raw_dir, without_pair)
+    md = mdreport.render(tables(raw_dir), ROOT)
+    assert "1.9.0 has no result: no row for this pair" in md

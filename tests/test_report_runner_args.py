@@ -50,3 +50,11 @@ def test_abbreviated_report_options_are_the_reports_own_too():
     args = parse("--runner-args", "--only", "--value", "0.01", "--raw", "r")
     assert args.only_changing and args.value_tol == 0.01 and args.raw == Path("r")
     assert parse("--runner-args", "--no-p").no_plots
+
+
+def test_without_out_the_tables_go_beside_the_raw_dir_never_into_another_runs_results():
+    """`report --raw results/known/raw` wrote the corpus's tables over results/ (the seed's)."""
+    assert parse().out == Path("results")
+    assert parse("--raw", "results/known/raw").out == Path("results/known")
+    assert parse("--raw", "artifacts").out == Path("artifacts")
+    assert parse("--runner-args", "--raw", "build/x/raw").out == Path("build/x")

@@ -12,7 +12,7 @@ import sys
 from harness.host.errors import UserError
 
 COMMANDS = {
-    "report": ("harness.host.reports.report", "merge raw results into results/ (CSV tables and reports)"),
+    "report": ("harness.host.reports.report", "merge raw results into CSV tables and reports (beside the raw dir: results/ for results/raw)"),
     "doctor": ("harness.host.envs.doctor", "which interpreter each release will use, or what is missing"),
     "ci-matrix": ("harness.host.envs.cimatrix",
                   "the GitHub Actions job matrix from tox.ini (--json), or fill in missing results"),

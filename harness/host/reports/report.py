@@ -193,7 +193,9 @@ def summary(tables: Tables) -> list[str]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", type=Path, default=Path("results/raw"),
                         help="directory of raw JSON files, or of artifact folders holding them")
-    parser.add_argument("--out", type=Path, default=Path("results"), help="where the tables go")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the tables go (default: beside the raw dir, as tables_dir: the "
+                             "parent of a dir named raw, else the dir itself; results for results/raw)")
     parser.add_argument("--case", action="append", default=[], metavar="NAME",
                         help="only this case (repeatable)")
     parser.add_argument("--only-changing", action="store_true",
@@ -227,12 +229,15 @@ def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
     report's own; any other ARGS are the runner's, as `tox -p -- ARGS` hands them to every
     environment: the runner's --out is the raw dir, --case the cases, the rest concerns the runner.
     """
-    if args.runner_args is None:
-        return args
-    if any(_report_only(a) for a in args.runner_args):
-        parser = argparse.ArgumentParser(prog="python -m harness report")
-        add_arguments(parser)
-        return parser.parse_args(args.runner_args)
+    if args.runner_args is None or any(_report_only(a) for a in args.runner_args):
+        if args.runner_args is not None:
+            parser = argparse.ArgumentParser(prog="python -m harness report")
+            add_arguments(parser)
+            args = parser.parse_args(args.runner_args)
+        # without --out, beside the raw dir: never results/ for another raw dir, whose tables
+        # that would overwrite
+        return args if args.out is not None else argparse.Namespace(
+            **{**vars(args), "out": tables_dir(args.raw)})
     from harness.inside.running import cli as runner
     ran = runner.parse_args(args.runner_args)
     raw = Path(ran.out)

@@ -104,7 +104,9 @@ def _gap(tidy: pd.DataFrame, row, why: dict[str, str]) -> list[str]:
         reason = why.get(version)
         if reason is None:
             hit = _pair_rows(tidy, row, version)
-            status = str(hit["status"].iloc[0]) if len(hit) else "no row for this pair"
+            ran = ((tidy["tf_version"] == version) & (tidy["case"] == row.case)).any()
+            status = str(hit["status"].iloc[0]) if len(hit) else (
+                "no row for this pair" if ran else "this case was not run there (other cases were)")
             detail = str(hit["detail"].iloc[0])[:160] if len(hit) else ""
             reason = f"{status}: {detail}" if detail else status
         by_reason.setdefault(reason, []).append(version)
