@@ -229,20 +229,20 @@ def from_runner_args(args: argparse.Namespace) -> argparse.Namespace:
     report's own; any other ARGS are the runner's, as `tox -p -- ARGS` hands them to every
     environment: the runner's --out is the raw dir, --case the cases, the rest concerns the runner.
     """
-    if args.runner_args is None or any(_report_only(a) for a in args.runner_args):
-        if args.runner_args is not None:
-            parser = argparse.ArgumentParser(prog="python -m harness report")
-            add_arguments(parser)
-            args = parser.parse_args(args.runner_args)
-        # without --out, beside the raw dir: never results/ for another raw dir, whose tables
-        # that would overwrite
-        return args if args.out is not None else argparse.Namespace(
-            **{**vars(args), "out": tables_dir(args.raw)})
-    from harness.inside.running import cli as runner
-    ran = runner.parse_args(args.runner_args)
-    raw = Path(ran.out)
-    return argparse.Namespace(**{**vars(args), "raw": raw, "out": tables_dir(raw),
-                                 "case": [name for names in ran.case for name in names]})
+    if args.runner_args is not None:
+        if not any(_report_only(a) for a in args.runner_args):
+            from harness.inside.running import cli as runner
+            ran = runner.parse_args(args.runner_args)
+            raw = Path(ran.out)
+            return argparse.Namespace(**{**vars(args), "raw": raw, "out": tables_dir(raw),
+                                         "case": [name for names in ran.case for name in names]})
+        parser = argparse.ArgumentParser(prog="python -m harness report")
+        add_arguments(parser)
+        args = parser.parse_args(args.runner_args)
+    # without --out, beside the raw dir: never results/ for another raw dir, whose tables that
+    # would overwrite
+    return args if args.out is not None else argparse.Namespace(
+        **{**vars(args), "out": tables_dir(args.raw)})
 
 
 def run(args: argparse.Namespace) -> int:

@@ -104,11 +104,13 @@ def _gap(tidy: pd.DataFrame, row, why: dict[str, str]) -> list[str]:
         reason = why.get(version)
         if reason is None:
             hit = _pair_rows(tidy, row, version)
-            ran = ((tidy["tf_version"] == version) & (tidy["case"] == row.case)).any()
-            status = str(hit["status"].iloc[0]) if len(hit) else (
-                "no row for this pair" if ran else "this case was not run there (other cases were)")
-            detail = str(hit["detail"].iloc[0])[:160] if len(hit) else ""
-            reason = f"{status}: {detail}" if detail else status
+            if len(hit):
+                status, detail = str(hit["status"].iloc[0]), str(hit["detail"].iloc[0])[:160]
+                reason = f"{status}: {detail}" if detail else status
+            elif ((tidy["tf_version"] == version) & (tidy["case"] == row.case)).any():
+                reason = "no row for this pair"
+            else:  # that build ran other cases only (a bisection's probe of another case)
+                reason = "this case was not run there (other cases were)"
         by_reason.setdefault(reason, []).append(version)
     return [f"{', '.join(versions)} {'has' if len(versions) == 1 else 'have'} no result: {reason}"
             for reason, versions in by_reason.items()]
