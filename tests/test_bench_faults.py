@@ -56,3 +56,30 @@ def test_the_table_counts_pairs_the_check_could_test_and_names_the_misses():
     assert got["scale:0.1"] == (1, 1, [])
     assert got["scale:0.01"] == (0, 1, ["c y/x"])
     assert [a[1:5] for a in alarms] == [("c", "y", "v", "mismatch")]
+
+
+class _Inner(object):
+    """Two gradient calls of one pair, as the harness makes them: tf.gradients' own (ones) and
+    the check's projected one."""
+
+    def __init__(self, values):
+        self.values = list(values)
+
+    def gradients(self, projections, pairs):
+        return {KEY: self.values.pop(0)}
+
+
+def test_a_fault_counts_only_where_it_reached_every_gradient_of_the_pair():
+    # the swap applies to the first value (two substantial elements that differ) and not to the
+    # second (the picked elements equal): the check never saw it, so the pair was not tested
+    plain = G.copy()
+    projected = np.full(6, 1.0, dtype="float32")
+    wrapped = faults.Faulty(_Inner([plain, projected]), "swap_elements", None, ["x"])
+    wrapped.gradients(None, [KEY])
+    assert wrapped.applied == {KEY}
+    wrapped.gradients(None, [KEY])
+    assert wrapped.applied == set()
+    both = faults.Faulty(_Inner([plain, plain * 3]), "swap_elements", None, ["x"])
+    both.gradients(None, [KEY])
+    both.gradients(None, [KEY])
+    assert both.applied == {KEY}
