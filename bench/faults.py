@@ -292,8 +292,10 @@ KNOWN_WRONG = {
 
 
 def table(results, large=False):
-    """Rows (release, fault, caught, testable, missed examples) and false alarms per release, over
-    the sources of up to LARGE elements (large=True: over the larger ones)."""
+    """Rows (release, fault, caught, testable, missed examples, missed with no verdict) and false
+    alarms per release, over the sources of up to LARGE elements (large=True: over the larger
+    ones). A miss with no verdict is a `grad` that says the check could not tell (the fault lies
+    within what the finite differences show there); the others are conclusive `grad`s."""
     rows, alarms = [], []
     for res in results:
         cells = res["cells"]
@@ -305,7 +307,7 @@ def table(results, large=False):
                                    p["status"], p["detail"]))
         for kind, size in FAULTS:
             name = fault_name(kind, size)
-            caught = testable = 0
+            caught = testable = doubted = 0
             missed = []
             for cell in cells:
                 base = {(p["target"], p["source"]): p for p in cell["faults"]["baseline"]}
@@ -320,14 +322,18 @@ def table(results, large=False):
                     if p["status"] != "grad":
                         caught += 1
                     else:
-                        missed.append("{} {}/{}".format(cell["case"], p["target"], p["source"]))
-            rows.append((res["tf_version"], name, caught, testable, missed))
+                        doubted += not p["checked"]
+                        missed.append("{} {}/{}{}".format(cell["case"], p["target"], p["source"],
+                                                          "" if p["checked"] else " (no verdict)"))
+            rows.append((res["tf_version"], name, caught, testable, missed, doubted))
     return rows, alarms
 
 
-def _share(caught, testable):
-    return "{:.0f}% ({} of {})".format(100.0 * caught / testable, caught, testable) if testable \
-        else "-"
+def _share(caught, testable, doubted=0):
+    if not testable:
+        return "-"
+    return "{:.0f}% ({} of {}{})".format(100.0 * caught / testable, caught, testable,
+                                         "; {} no verdict".format(doubted) if doubted else "")
 
 
 def _run(env, code_root, args, tag):
@@ -386,11 +392,11 @@ def host(args):
     print("| release | fault | {} | missed by the new check (first 3) |".format(head))
     print("|---|---|" + "---|---|" * len(tags) + "---|")
     (rows, _), (big, _) = tables["new"]
-    for i, (version, name, _, _, missed) in enumerate(rows):
+    for i, (version, name, _, _, missed, _) in enumerate(rows):
         cells = []
         for t in tags:
             (r, _), (b, _) = tables[t]
-            cells += [_share(r[i][2], r[i][3]), _share(b[i][2], b[i][3])]
+            cells += [_share(*r[i][2:4], r[i][5]), _share(*b[i][2:4], b[i][5])]
         print("| {} | {} | {} | {} |".format(version, name, " | ".join(cells), "; ".join(missed[:3])))
     for t in tags:
         for res in runs[t]:
@@ -408,8 +414,8 @@ def host(args):
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"against": args.against, "envs": args.envs, "tables": dict(
-                (t, {"rows": [list(r[:4]) + [r[4][:10]] for r in tables[t][0][0]],
-                     "rows_larger": [list(r[:4]) + [r[4][:10]] for r in tables[t][1][0]],
+                (t, {"rows": [list(r[:4]) + [r[4][:10], r[5]] for r in tables[t][0][0]],
+                     "rows_larger": [list(r[:4]) + [r[4][:10], r[5]] for r in tables[t][1][0]],
                      "false_alarms": tables[t][0][1]}) for t in tags),
                 "seconds": dict((t, [r["seconds"] for r in runs[t]]) for t in tags)}, fh, indent=1)
         print("wrote " + args.json)

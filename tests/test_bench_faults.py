@@ -51,10 +51,16 @@ def test_the_table_counts_pairs_the_check_could_test_and_names_the_misses():
         "baseline": [pair("grad"), pair("grad", checked=False, source="u"), pair("mismatch", source="v")],
         "scale:0.1": [pair("mismatch"), pair("mismatch", source="u"), pair("mismatch", source="v")],
         "scale:0.01": [pair("grad"), pair("grad", source="u"), pair("mismatch", source="v")]}}
+    cell["faults"]["element:0.1"] = [pair("grad", checked=False), pair("grad", source="u"),
+                                     pair("mismatch", source="v")]
     rows, alarms = faults.table([{"tf_version": "9.9.0", "cells": [cell]}])
-    got = {name: (caught, testable, missed) for _, name, caught, testable, missed in rows}
-    assert got["scale:0.1"] == (1, 1, [])
-    assert got["scale:0.01"] == (0, 1, ["c y/x"])
+    got = {name: (caught, testable, missed, doubted)
+           for _, name, caught, testable, missed, doubted in rows}
+    assert got["scale:0.1"] == (1, 1, [], 0)
+    assert got["scale:0.01"] == (0, 1, ["c y/x"], 0)
+    # a miss that says it could not tell is counted apart from a conclusive grad
+    assert got["element:0.1"] == (0, 1, ["c y/x (no verdict)"], 1)
+    assert faults._share(0, 1, 1) == "0% (0 of 1; 1 no verdict)"
     assert [a[1:5] for a in alarms] == [("c", "y", "v", "mismatch")]
 
 

@@ -156,3 +156,43 @@ def test_fingerprints_of_two_kinds_are_not_compared():
     g = np.linspace(-1, 1, 100)
     summary = dict(fdmath.fingerprint(np.linspace(-1, 1, 2000)), size=100)
     assert values.difference(summary, fdmath.fingerprint(g)) is None
+
+
+def test_element_resolution_is_what_the_noisiest_conclusive_block_could_see_of_one_element():
+    block = np.zeros(16)
+    block[:4] = [0.5, -0.5, 0.5, 0.5]  # a block of 4 elements: an error e in one moves it by e/2
+    other = np.zeros(16)
+    other[4:8] = 0.5
+    gradient_direction = np.linspace(0.1, 1.0, 16) / np.linalg.norm(np.linspace(0.1, 1.0, 16))
+    quiet = (GRAD, {"noise": 0.001})
+    loud = (GRAD, {"noise": 0.05})
+    doubtful = (GRAD, {"noise": 9.0, "inconclusive": True})
+    # 4 estimated errors of 0.05 over the element's weight 0.5, of a gradient whose scale is 2
+    got = fdmath.element_resolution([(block, quiet), (other, loud)], 2.0)
+    assert got == pytest.approx(4 * 0.05 / 0.5 / 2.0)
+    # the gradient's own direction (unequal weights), doubtful and mismatching blocks do not count
+    assert fdmath.element_resolution([(gradient_direction, loud), (other, doubtful),
+                                      (block, (MISMATCH, {"noise": 9.0})), (block, quiet)],
+                                     2.0) == pytest.approx(4 * 0.001 / 0.5 / 2.0)
+    assert fdmath.element_resolution([(gradient_direction, quiet)], 2.0) is None
+    assert fdmath.element_resolution([(block, quiet)], 0.0) == math.inf
+
+
+def test_a_conclusive_grad_of_up_to_1024_elements_becomes_no_verdict_where_one_element_is_unseen():
+    from harness.inside.judging import fdcheck
+
+    block = np.zeros(100)
+    block[:8] = 8 ** -0.5
+    gradient = np.ones(100)
+    for size, noise, doubt in ((100, 0.05, True), (100, 0.001, False), (2000, 0.05, False)):
+        verdicts = [(GRAD, {"noise": noise, "z": 0.5, "rel_error": 1e-3})]
+        verdict = verdicts[0]
+        fdcheck._element_doubt(verdict, [block], verdicts, gradient, size)
+        facts = verdict[1]
+        assert facts["element_resolution"] == pytest.approx(4 * noise * 8 ** 0.5)
+        assert bool(facts.get("inconclusive")) is doubt, (size, noise)
+        if doubt:
+            assert facts["why"].startswith("one element could be off by up to 57% of the gradient")
+    mismatch = (MISMATCH, {"noise": 0.05, "z": 9.0})
+    fdcheck._element_doubt(mismatch, [block], [(GRAD, {"noise": 0.05})], gradient, 100)
+    assert mismatch[0] == MISMATCH and "inconclusive" not in mismatch[1]

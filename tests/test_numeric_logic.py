@@ -9,6 +9,7 @@ from harness.schema import GRAD, MISMATCH, NONFINITE
 
 class Fake(object):
     """target y = sum(w * x sin x) of a source x, with a gradient function that can be wrong."""
+    how = ""  # as a graph evaluator: no eager forward pass chosen
 
     def __init__(self, n=64, wrong=None):
         r = np.random.RandomState(0)

@@ -129,3 +129,10 @@ def test_byte_string_git_version_of_old_raw_files_is_decoded_on_reading(raw_dir)
     (raw_dir / "tf115.json").write_text(json.dumps(d))
     assert load.load_raw(raw_dir / "tf115.json")["env"]["tf_git_version"] == "v1.13.2-5-g04256c8"
     assert "b'v1.13" not in mdreport.render(tables(raw_dir), ROOT)
+
+
+def test_a_document_of_cells_alone_is_written_as_json():
+    assert json.loads(rawfile.text({"cells": [{"case": "c"}]})) == {"cells": [{"case": "c"}]}
+    assert json.loads(rawfile.text({})) == {"cells": []}
+    full = doc("a", "b")
+    assert json.loads(rawfile.text(full)) == full

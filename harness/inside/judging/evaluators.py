@@ -42,6 +42,7 @@ class GraphEvaluator(object):
     recorded: {(target, source): (gradient tensor, its grad_ys tensors)} from the case's own calls;
     pairs without one get a gradient graph of their own, built once, with grad_ys placeholders.
     """
+    how = ""  # a graph cell has no eager forward pass to choose (EagerEvaluator.how says which)
 
     def __init__(self, api, graph, targets, sources, feed_dict, recorded=None, given=None):
         self.api, self.graph, self.ys, self.sources = api, graph, targets, sources

@@ -230,4 +230,26 @@ def _check_source(evaluator, source, group, grads, projections, base, eps, tol):
         else:
             out[t] = fdmath.worst(verdicts)
         out[t][1]["probes"] = len(probes_t)
+        if not per_element:
+            _element_doubt(out[t], [m[3] for m in probes_t], verdicts, gradients[t], s0.size)
     return out
+
+
+def _element_doubt(verdict, directions_t, verdicts, gradient, size):
+    """A conclusive `grad` of a source probed block by block, of up to fdmath.ELEMENT_SCOPE
+    elements, says every element is right to within fdmath.ELEMENT_SEEN of the gradient's scale; where
+    the blocks' finite differences could not have seen that (relu kinks crossed by the step make
+    them wander), it is no verdict. facts["element_resolution"] is recorded for any size."""
+    np = _np()
+    status, facts = verdict
+    seen = fdmath.element_resolution(list(zip(directions_t, verdicts)),
+                                      float(np.abs(gradient).max()) if gradient.size else 0.0)
+    if seen is None:
+        return
+    facts["element_resolution"] = seen
+    if status == GRAD and not facts.get("inconclusive") and size <= fdmath.ELEMENT_SCOPE \
+            and seen > fdmath.ELEMENT_SEEN:
+        facts.update({"inconclusive": True, "why": "one element could be off by up to {:.2g}% of "
+                      "the gradient's largest element and not show: its blocks' finite "
+                      "differences are that noisy (kinks crossed by the step, or round-off)".format(
+                          100 * seen)})

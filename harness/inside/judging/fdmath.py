@@ -20,6 +20,9 @@ NOISE_FACTOR = 4  # a mismatch exceeds this many estimated errors (and the relat
 POOLED_Z = 2.5  # ... or, over several probes of one source, their root-mean-square does
 RESOLUTION = 1  # ulps of the terms of L (root-sum-square) below which a change of L is round-off
 SEEN = 0.05  # an agreement is a verdict where the check could have seen an error this large
+# ... and, for a source of up to ELEMENT_SCOPE elements probed block by block, an error of
+# ELEMENT_SEEN of the gradient's largest element in any one of its elements
+ELEMENT_SEEN, ELEMENT_SCOPE = 0.1, 1024
 SHARED_COS = 0.5  # targets whose gradients are this aligned with the shared direction share runs
 FULL_VALUES = 1024  # fingerprints hold every element of a value up to this size (a change of one
 # element by 1e-3 of the scale shows; a summary of a larger value misses it)
@@ -123,6 +126,25 @@ def pooled(verdicts, tol):
     out = list(verdicts)
     out[top] = (MISMATCH, facts)
     return out
+
+
+def element_resolution(probed, scale):
+    """The smallest error of one element (a share of `scale`, the gradient's largest magnitude)
+    that the conclusive block probes could have seen, the worst over their elements; None without
+    any. probed: [(direction, (status, facts))]. A block direction is +-1/sqrt(k) on its k elements,
+    so an error e in one of them moves the probe's derivative by e/sqrt(k), seen beyond
+    NOISE_FACTOR estimated errors; gradient-direction probes (unequal weights) are not counted."""
+    np = _np()
+    worst_seen = None
+    for d, (status, facts) in probed:
+        weights = np.abs(np.asarray(d, dtype="float64")).ravel()
+        weights = weights[weights > 0]
+        if status != GRAD or facts.get("inconclusive") or not weights.size or \
+                weights.max() - weights.min() > 1e-9 * weights.max() or "noise" not in facts:
+            continue
+        seen = NOISE_FACTOR * facts["noise"] / (weights.max() * scale) if scale > 0 else math.inf
+        worst_seen = seen if worst_seen is None else max(worst_seen, seen)
+    return worst_seen
 
 
 RANK = {NONFINITE: 3, MISMATCH: 2, ZERO: 2, GRAD: 0}

@@ -8,14 +8,13 @@ values seeded by their names and shapes (evaluators), placeholders fed the case'
 seeded by their names (generated_value). evaluate() records each present gradient's fingerprint and
 each target's, marks NaN/Inf gradients `nonfinite`, and runs the finite-difference check.
 
-For a target y and a source s: L = sum(r * y) with a fixed random projection r; d is the unit
-direction of TensorFlow's own gradient g = dL/ds (shared by the targets whose gradients point alike;
-a fixed random one when g is all zero), so <g, d> ~ |g| has no cancellation that float32 could not
-resolve (a random d over the 9000 weights of the seed's conv kernel has). h = eps * |s|. <g, d> is
-compared with (L(s + h d) - L(s - h d)) / 2h. A disagreement is confirmed with h/2: within
-NOISE_FACTOR times the change between the two (relu kinks, float32 round-off), or below RESOLUTION
-ulps of L, it gets no verdict. Along g, a gradient of the wrong scale, sign or with spurious parts
-shows; one that only misses some parts does not.
+For a target y and a source s: L = sum(r * y) with a fixed random projection r, and TensorFlow's
+gradient of L is compared with central finite differences of L along probes of s (every element
+of a small source; else the gradient's own direction and one random +-1 direction per block of
+elements), each at steps h and h/2 with its error measured (fdcheck). A disagreement beyond that
+error is a mismatch; an agreement is a verdict only where the check could have seen an error of 5%
+of the probe's scale, and, for a source of up to 1024 elements, of 10% of the gradient's scale in
+any one element; elsewhere the pair stays `grad` with no numeric verdict and the reason.
 
 The finite-difference check itself is harness.inside.judging.fdcheck, its maths (verdicts, directions)
 harness.inside.judging.fdmath; the evaluators that run graphs and eager functions are in
@@ -115,7 +114,7 @@ def evaluate(pairs, evaluator, options):
     deterministic = same_gradients and all(fdmath.same(first[t], second[t]) for t in first)
     record = {"deterministic": deterministic,
               "targets": dict((t, fdmath.fingerprint(v)) for t, v in first.items())}
-    if getattr(evaluator, "how", ""):  # an eager cell's forward pass: traced or why not
+    if evaluator.how:  # an eager cell's forward pass: traced or why not
         record["forward"] = evaluator.how
     for pair in present:
         value = fdmath.fingerprint(plain[(pair["target"], pair["source"])])

@@ -47,7 +47,8 @@ def text(doc):
     unchanged re-run rewrites the whole file, and a run after every cell."""
     head = json.dumps(dict((k, v) for k, v in doc.items() if k != "cells"), indent=1)
     cells = ",\n".join(json.dumps(cell) for cell in doc.get("cells", []))
-    return head[:-2] + ',\n "cells": [\n' + cells + "\n ]\n}\n"
+    opening = "{\n" if head == "{}" else head[:-2] + ",\n"  # head[:-2]: without its "\n}"
+    return opening + ' "cells": [\n' + cells + "\n ]\n}\n"
 
 
 PARTIAL = ".partial"  # <env>.json.partial: a run that has not (yet) replaced <env>.json
