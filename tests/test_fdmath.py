@@ -193,6 +193,10 @@ def test_a_conclusive_grad_of_up_to_1024_elements_becomes_no_verdict_where_one_e
         assert bool(facts.get("inconclusive")) is doubt, (size, noise)
         if doubt:
             assert facts["why"].startswith("one element could be off by up to 57% of the gradient")
+    # an all-zero gradient's verdict is whether L moves at all: no share of a zero scale
+    flat = (GRAD, {"noise": 0.05, "z": 0.0, "rel_error": 0.0})
+    fdcheck._element_doubt(flat, [block], [flat], np.zeros(100), 100)
+    assert "inconclusive" not in flat[1] and "element_resolution" not in flat[1]
     mismatch = (MISMATCH, {"noise": 0.05, "z": 9.0})
     fdcheck._element_doubt(mismatch, [block], [(GRAD, {"noise": 0.05})], gradient, 100)
     assert mismatch[0] == MISMATCH and "inconclusive" not in mismatch[1]

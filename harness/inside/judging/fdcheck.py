@@ -242,8 +242,10 @@ def _element_doubt(verdict, directions_t, verdicts, gradient, size):
     them wander), it is no verdict. facts["element_resolution"] is recorded for any size."""
     np = _np()
     status, facts = verdict
-    seen = fdmath.element_resolution(list(zip(directions_t, verdicts)),
-                                      float(np.abs(gradient).max()) if gradient.size else 0.0)
+    scale = float(np.abs(gradient).max()) if gradient.size else 0.0
+    if not scale > 0:  # all zero: its verdict asks whether L moves at all, not by how much
+        return
+    seen = fdmath.element_resolution(list(zip(directions_t, verdicts)), scale)
     if seen is None:
         return
     facts["element_resolution"] = seen
