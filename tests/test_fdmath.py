@@ -163,19 +163,16 @@ def test_element_resolution_is_what_the_noisiest_conclusive_block_could_see_of_o
     block[:4] = [0.5, -0.5, 0.5, 0.5]  # a block of 4 elements: an error e in one moves it by e/2
     other = np.zeros(16)
     other[4:8] = 0.5
-    gradient_direction = np.linspace(0.1, 1.0, 16) / np.linalg.norm(np.linspace(0.1, 1.0, 16))
     quiet = (GRAD, {"noise": 0.001})
     loud = (GRAD, {"noise": 0.05})
     doubtful = (GRAD, {"noise": 9.0, "inconclusive": True})
     # 4 estimated errors of 0.05 over the element's weight 0.5, of a gradient whose scale is 2
     got = fdmath.element_resolution([(block, quiet), (other, loud)], 2.0)
     assert got == pytest.approx(4 * 0.05 / 0.5 / 2.0)
-    # the gradient's own direction (unequal weights), doubtful and mismatching blocks do not count
-    assert fdmath.element_resolution([(gradient_direction, loud), (other, doubtful),
-                                      (block, (MISMATCH, {"noise": 9.0})), (block, quiet)],
-                                     2.0) == pytest.approx(4 * 0.001 / 0.5 / 2.0)
-    assert fdmath.element_resolution([(gradient_direction, quiet)], 2.0) is None
-    assert fdmath.element_resolution([(block, quiet)], 0.0) == math.inf
+    # doubtful and mismatching blocks do not count
+    assert fdmath.element_resolution([(other, doubtful), (block, (MISMATCH, {"noise": 9.0})),
+                                      (block, quiet)], 2.0) == pytest.approx(4 * 0.001 / 0.5 / 2.0)
+    assert fdmath.element_resolution([(other, doubtful)], 2.0) is None
 
 
 def test_a_conclusive_grad_of_up_to_1024_elements_becomes_no_verdict_where_one_element_is_unseen():
@@ -183,20 +180,33 @@ def test_a_conclusive_grad_of_up_to_1024_elements_becomes_no_verdict_where_one_e
 
     block = np.zeros(100)
     block[:8] = 8 ** -0.5
+    other = np.zeros(100)
+    other[8:16] = 8 ** -0.5
     gradient = np.ones(100)
     for size, noise, doubt in ((100, 0.05, True), (100, 0.001, False), (2000, 0.05, False)):
-        verdicts = [(GRAD, {"noise": noise, "z": 0.5, "rel_error": 1e-3})]
-        verdict = verdicts[0]
-        fdcheck._element_doubt(verdict, [block], verdicts, gradient, size)
+        verdict = (GRAD, {"noise": noise, "z": 0.5, "rel_error": 1e-3})
+        fdcheck._element_doubt(verdict, [(block, verdict)], gradient, size)
         facts = verdict[1]
         assert facts["element_resolution"] == pytest.approx(4 * noise * 8 ** 0.5)
         assert bool(facts.get("inconclusive")) is doubt, (size, noise)
         if doubt:
             assert facts["why"].startswith("one element could be off by up to 57% of the gradient")
+    # a block with no verdict (a kink or tie) leaves its elements unseen, however quiet the others
+    verdict = (GRAD, {"noise": 0.001, "z": 0.5, "rel_error": 1e-3})
+    kink = (GRAD, {"noise": 0.001, "inconclusive": True, "why": "kink or tie"})
+    fdcheck._element_doubt(verdict, [(block, verdict), (other, kink)], gradient, 100)
+    assert verdict[1]["inconclusive"]
+    assert verdict[1]["why"] == ("1 of its 2 blocks of elements got no verdict (a kink or tie, or "
+                                 "noise): one element there could be off and not show")
+    both = (GRAD, {"noise": 0.05, "z": 0.5, "rel_error": 1e-3})
+    fdcheck._element_doubt(both, [(block, both), (other, kink)], gradient, 100)
+    assert both[1]["why"].startswith("1 of its 2 blocks of elements got no verdict (a kink or tie, "
+                                     "or noise), and in the others one element could be off by "
+                                     "up to 57% of")
     # an all-zero gradient's verdict is whether L moves at all: no share of a zero scale
     flat = (GRAD, {"noise": 0.05, "z": 0.0, "rel_error": 0.0})
-    fdcheck._element_doubt(flat, [block], [flat], np.zeros(100), 100)
+    fdcheck._element_doubt(flat, [(block, flat)], np.zeros(100), 100)
     assert "inconclusive" not in flat[1] and "element_resolution" not in flat[1]
     mismatch = (MISMATCH, {"noise": 0.05, "z": 9.0})
-    fdcheck._element_doubt(mismatch, [block], [(GRAD, {"noise": 0.05})], gradient, 100)
+    fdcheck._element_doubt(mismatch, [(block, (GRAD, {"noise": 0.05}))], gradient, 100)
     assert mismatch[0] == MISMATCH and "inconclusive" not in mismatch[1]

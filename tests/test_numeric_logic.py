@@ -109,3 +109,29 @@ def test_the_true_gradient_is_grad_with_a_verdict(n):
     p = pair()
     numeric.evaluate([p], Fake(n=n), {"numeric": True})
     assert p["status"] == GRAD and p["numeric"]["checked"] and not p["numeric"].get("inconclusive")
+
+
+class SignsFake(Fake):
+    """A linear target y = sum(s * x), s = +-1: a gradient whose elements are all of one size, so
+    its own direction has equal weights like a block of all the source's elements."""
+
+    def __init__(self, n, offset=0.0):
+        super(SignsFake, self).__init__(n=n)
+        self.s = np.where(np.random.RandomState(1).rand(n) < 0.5, -1.0, 1.0).astype("float32")
+        self.offset = np.float32(offset)  # a larger y: coarser float32 resolution of L
+
+    def targets(self):
+        return {"y": [np.float32(np.sum(self.s * self.x) + self.offset)]}
+
+    def gradients(self, projections, pairs):
+        return {("y", "x"): (float(np.asarray(projections["y"][0])) * self.s).astype("float32")}
+
+
+def test_the_gradient_direction_is_not_taken_for_a_block_of_one_element_resolution():
+    """Review of the element resolution: the direction of a gradient of equal magnitudes has
+    equal weights, 1/32 over 1024 elements; taken for a block it made the resolution 4 times
+    worse than the blocks' own (here 18.5% against 4.6%) and the true gradient had no verdict."""
+    p = pair()
+    numeric.evaluate([p], SignsFake(1024, offset=300.0), {"numeric": True})
+    assert p["status"] == GRAD and not p["numeric"].get("inconclusive"), p["numeric"]
+    assert 0.02 < p["numeric"]["element_resolution"] < 0.1, p["numeric"]

@@ -230,28 +230,41 @@ def _check_source(evaluator, source, group, grads, projections, base, eps, tol):
         else:
             out[t] = fdmath.worst(verdicts)
         out[t][1]["probes"] = len(probes_t)
-        if not per_element:
-            _element_doubt(out[t], [m[3] for m in probes_t], verdicts, gradients[t], s0.size)
+        if not per_element:  # the blocks are the last probes of every target (_probes)
+            blocks = _blocks(s0.size)
+            _element_doubt(out[t], list(zip([m[3] for m in probes_t[-blocks:]], verdicts[-blocks:])),
+                           gradients[t], s0.size)
     return out
 
 
-def _element_doubt(verdict, directions_t, verdicts, gradient, size):
+def _element_doubt(verdict, blocks, gradient, size):
     """A conclusive `grad` of a source probed block by block, of up to fdmath.ELEMENT_SCOPE
-    elements, says every element is right to within fdmath.ELEMENT_SEEN of the gradient's scale; where
-    the blocks' finite differences could not have seen that (relu kinks crossed by the step make
-    them wander), it is no verdict. facts["element_resolution"] is recorded for any size."""
+    elements, says every element is right to within fdmath.ELEMENT_SEEN of the gradient's scale.
+    Where a block got no verdict (a kink or tie, noise), its elements are unseen; where the blocks'
+    finite differences could not have seen that error (relu kinks crossed by the step make them
+    wander), likewise: no verdict. blocks: [(direction, (status, facts))]. facts["element_resolution"]
+    is recorded for any size."""
     np = _np()
     status, facts = verdict
     scale = float(np.abs(gradient).max()) if gradient.size else 0.0
     if not scale > 0:  # all zero: its verdict asks whether L moves at all, not by how much
         return
-    seen = fdmath.element_resolution(list(zip(directions_t, verdicts)), scale)
-    if seen is None:
+    seen = fdmath.element_resolution(blocks, scale)
+    if seen is not None:
+        facts["element_resolution"] = seen
+    if status != GRAD or facts.get("inconclusive") or size > fdmath.ELEMENT_SCOPE:
         return
-    facts["element_resolution"] = seen
-    if status == GRAD and not facts.get("inconclusive") and size <= fdmath.ELEMENT_SCOPE \
-            and seen > fdmath.ELEMENT_SEEN:
-        facts.update({"inconclusive": True, "why": "one element could be off by up to {:.2g}% of "
-                      "the gradient's largest element and not show: its blocks' finite "
-                      "differences are that noisy (kinks crossed by the step, or round-off)".format(
-                          100 * seen)})
+    unseen = sum(1 for _, (st, f) in blocks if st == GRAD and f.get("inconclusive"))
+    noisy = seen is not None and seen > fdmath.ELEMENT_SEEN
+    if not unseen and not noisy:
+        return
+    part = "one element could be off by up to {:.2g}% of the gradient's largest element and not " \
+           "show".format(100 * seen) if noisy else ""
+    if unseen:
+        why = "{} of its {} blocks of elements got no verdict (a kink or tie, or noise){}".format(
+            unseen, len(blocks), ", and in the others " + part if noisy else
+            ": one element there could be off and not show")
+    else:
+        why = part + ": its blocks' finite differences are that noisy (kinks crossed by the " \
+                     "step, or round-off)"
+    facts.update({"inconclusive": True, "why": why})

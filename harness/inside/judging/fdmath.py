@@ -128,21 +128,19 @@ def pooled(verdicts, tol):
     return out
 
 
-def element_resolution(probed, scale):
+def element_resolution(blocks, scale):
     """The smallest error of one element (a share of `scale`, the gradient's largest magnitude)
     that the conclusive block probes could have seen, the worst over their elements; None without
-    any. probed: [(direction, (status, facts))]. A block direction is +-1/sqrt(k) on its k elements,
-    so an error e in one of them moves the probe's derivative by e/sqrt(k), seen beyond
-    NOISE_FACTOR estimated errors; gradient-direction probes (unequal weights) are not counted."""
+    any. blocks: [(direction, (status, facts))], each direction +-1/sqrt(k) on its k elements, so
+    an error e in one of them moves the probe's derivative by e/sqrt(k), seen beyond
+    NOISE_FACTOR estimated errors."""
     np = _np()
     worst_seen = None
-    for d, (status, facts) in probed:
-        weights = np.abs(np.asarray(d, dtype="float64")).ravel()
-        weights = weights[weights > 0]
-        if status != GRAD or facts.get("inconclusive") or not weights.size or \
-                weights.max() - weights.min() > 1e-9 * weights.max() or "noise" not in facts:
+    for d, (status, facts) in blocks:
+        weight = float(np.abs(np.asarray(d, dtype="float64")).max())
+        if status != GRAD or facts.get("inconclusive") or not weight > 0 or "noise" not in facts:
             continue
-        seen = NOISE_FACTOR * facts["noise"] / (weights.max() * scale) if scale > 0 else math.inf
+        seen = NOISE_FACTOR * facts["noise"] / (weight * scale) if scale > 0 else math.inf
         worst_seen = seen if worst_seen is None else max(worst_seen, seen)
     return worst_seen
 
