@@ -256,15 +256,17 @@ def _element_doubt(verdict, blocks, gradient, size):
         return
     unseen = sum(1 for _, (st, f) in blocks if st == GRAD and f.get("inconclusive"))
     noisy = seen is not None and seen > fdmath.ELEMENT_SEEN
-    if not unseen and not noisy:
-        return
-    part = "one element could be off by up to {:.2g}% of the gradient's largest element and not " \
-           "show".format(100 * seen) if noisy else ""
-    if unseen:
-        why = "{} of its {} blocks of elements got no verdict (a kink or tie, or noise){}".format(
-            unseen, len(blocks), ", and in the others " + part if noisy else
-            ": one element there could be off and not show")
+    blind = "{} of its {} blocks of elements got no verdict (a kink or tie, or noise)".format(
+        unseen, len(blocks))
+    coarse = "one element could be off by up to {:.2g}% of the gradient's largest element and " \
+             "not show".format(100 * seen) if noisy else ""
+    if unseen and noisy:
+        why = blind + ", and in the others " + coarse
+    elif unseen:
+        why = blind + ": one element there could be off and not show"
+    elif noisy:
+        why = coarse + ": its blocks' finite differences are that noisy (kinks crossed by the " \
+                       "step, or round-off)"
     else:
-        why = part + ": its blocks' finite differences are that noisy (kinks crossed by the " \
-                     "step, or round-off)"
+        return
     facts.update({"inconclusive": True, "why": why})

@@ -129,20 +129,15 @@ def pooled(verdicts, tol):
 
 
 def element_resolution(blocks, scale):
-    """The smallest error of one element (a share of `scale`, the gradient's largest magnitude)
+    """The smallest error of one element (a share of `scale` > 0, the gradient's largest magnitude)
     that the conclusive block probes could have seen, the worst over their elements; None without
     any. blocks: [(direction, (status, facts))], each direction +-1/sqrt(k) on its k elements, so
     an error e in one of them moves the probe's derivative by e/sqrt(k), seen beyond
     NOISE_FACTOR estimated errors."""
     np = _np()
-    worst_seen = None
-    for d, (status, facts) in blocks:
-        weight = float(np.abs(np.asarray(d, dtype="float64")).max())
-        if status != GRAD or facts.get("inconclusive") or not weight > 0 or "noise" not in facts:
-            continue
-        seen = NOISE_FACTOR * facts["noise"] / (weight * scale) if scale > 0 else math.inf
-        worst_seen = seen if worst_seen is None else max(worst_seen, seen)
-    return worst_seen
+    seen = [NOISE_FACTOR * facts["noise"] / (float(np.abs(d).max()) * scale)
+            for d, (status, facts) in blocks if status == GRAD and not facts.get("inconclusive")]
+    return max(seen) if seen else None
 
 
 RANK = {NONFINITE: 3, MISMATCH: 2, ZERO: 2, GRAD: 0}
